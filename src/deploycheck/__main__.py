@@ -1,0 +1,7 @@
+"""python -m deploycheck"""
+import sys
+
+from deploycheck.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,110 @@
+"""The per-file pass: bytes -> facts. One module per fact family; this file lists them, in order.
+
+An extractor declares which languages and roles it reads and the trigger substrings whose absence
+means it has nothing to find (a cheap prefilter: a React component with no `process.env`, `cors`
+or route call is never parsed). Extraction is a pure function of one file, so the engine can run
+it in a process pool and could cache it by content hash.
+"""
+from __future__ import annotations
+
+import hashlib
+import traceback
+from dataclasses import dataclass
+from typing import Callable
+
+from deploycheck.core import Skipped
+from deploycheck.project.classify import is_client_side, language_of, role_of
+from deploycheck.project.discover import Candidate, Source, read_source
+from deploycheck.project.model import FileFacts, Language, Role, SourceFile
+from deploycheck.project.parse import FileContext
+
+
+@dataclass(frozen=True, slots=True)
+class Extractor:
+    name: str
+    run: Callable[[FileContext, FileFacts], None]
+    languages: frozenset[Language] | None = None     # None: every language
+    roles: frozenset[Role] | None = None             # None: every role
+    triggers: tuple[str, ...] = ()                   # any one must occur in the text; () = always run
+
+    def wants(self, ctx: FileContext) -> bool:
+        if self.languages is not None and ctx.language not in self.languages:
+            return False
+        if self.roles is not None and ctx.role not in self.roles:
+            return False
+        return not self.triggers or any(t in ctx.text for t in self.triggers)
+
+
+JS = frozenset({Language.JAVASCRIPT, Language.TYPESCRIPT, Language.TSX})
+PY = frozenset({Language.PYTHON})
+CODE = JS | PY
+
+
+def _registry() -> tuple[Extractor, ...]:
+    # Imported here so that a worker process builds the list once, and so that this module stays
+    # importable while an extractor module is being written.
+    from deploycheck.project.extract import (calls, cors, declarations, deploy, env_reads, repo,
+                                             routes, secrets, suppressions, urls)
+    return (
+        *suppressions.EXTRACTORS,
+        *env_reads.EXTRACTORS,
+        *urls.EXTRACTORS,
+        *secrets.EXTRACTORS,
+        *cors.EXTRACTORS,
+        *routes.EXTRACTORS,
+        *calls.EXTRACTORS,
+        *deploy.EXTRACTORS,
+        *declarations.EXTRACTORS,
+        *repo.EXTRACTORS,
+    )
+
+
+_EXTRACTORS: tuple[Extractor, ...] | None = None
+
+
+def extractors() -> tuple[Extractor, ...]:
+    global _EXTRACTORS
+    if _EXTRACTORS is None:
+        _EXTRACTORS = _registry()
+    return _EXTRACTORS
+
+
+def extract_file(cand: Candidate, max_bytes: int) -> FileFacts | Skipped:
+    """Read, classify, parse (lazily) and extract one file. Never raises for a bad file."""
+    src = read_source(cand.path, cand.rel, max_bytes=max_bytes)
+    if isinstance(src, Skipped):
+        return src
+    return extract_source(cand.rel, src)
+
+
+def extract_source(rel: str, src: Source) -> FileFacts:
+    language = language_of(rel)
+    role = role_of(rel, language, src.text[:20000])
+    ctx = FileContext(rel, language, role, src.text, src.data, partial=src.partial,
+                      client_side=is_client_side(rel, language, src.text))
+    facts = FileFacts(file=_source_file(ctx, src))  # provisional; replaced below with the final partial
+    for ex in extractors():
+        if not ex.wants(ctx):
+            continue
+        try:
+            ex.run(ctx, facts)
+        except RecursionError:
+            facts.error = f"{ex.name}: file too deeply nested to analyse"
+            ctx.partial = ctx.partial or facts.error
+        except Exception as exc:  # an extractor bug must not lose the rest of the scan
+            facts.error = f"{ex.name}: internal error {exc.__class__.__name__}: {exc}"
+            ctx.partial = ctx.partial or facts.error
+            if _debug():
+                traceback.print_exc()
+    facts.file = _source_file(ctx, src)
+    return facts
+
+
+def _source_file(ctx: FileContext, src: Source) -> SourceFile:
+    return SourceFile(ctx.path, ctx.language, ctx.role, len(src.data), src.lines,
+                      hashlib.sha256(src.data).hexdigest(), ctx.partial, ctx.client_side)
+
+
+def _debug() -> bool:
+    import os
+    return bool(os.environ.get("DEPLOYCHECK_DEBUG"))

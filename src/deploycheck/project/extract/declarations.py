@@ -1,0 +1,4 @@
+"""Extractor module: declarations (to be written)."""
+from __future__ import annotations
+
+EXTRACTORS: tuple = ()

@@ -1,0 +1,4 @@
+"""Extractor module: secrets (to be written)."""
+from __future__ import annotations
+
+EXTRACTORS: tuple = ()

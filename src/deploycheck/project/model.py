@@ -1,0 +1,380 @@
+"""The project model: facts extracted from the files, and nothing that judges them.
+
+Every fact is a small frozen dataclass with a `location`. None holds a syntax tree, so facts are
+cheap to pickle across the process pool and to cache by content hash. Checks read facts only.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Iterable, Iterator, TypeVar
+
+from deploycheck.core import Location, Skipped
+
+
+class Role(StrEnum):
+    """What a file is for, decided once in classify.py."""
+    APP = "app"                      # code that runs in production
+    TEST = "test"                    # tests, fixtures, e2e seeds, mocks
+    SCRIPT = "script"                # one-off scripts: seeds, maintenance, scripts/ folder
+    DEV_CONFIG = "dev-config"        # vite/webpack/jest/playwright configs, local compose, .env.development
+    DEPLOY_CONFIG = "deploy-config"  # render.yaml, fly.toml, Dockerfile, k8s, systemd, Procfile …
+    CI = "ci"                        # .github/workflows, .gitlab-ci.yml …
+    DOCS = "docs"                    # README, docs/
+    ENV_EXAMPLE = "env-example"      # .env.example / .sample / .template / .dist
+    ENV_FILE = "env-file"            # .env, .env.local, .env.production … (real values)
+    MANIFEST = "manifest"            # package.json, requirements.txt, pyproject.toml, lockfiles
+    MIGRATION = "migration"          # database migrations (run in production, reversible or not)
+    BUILD_CONFIG = "build-config"    # next.config.js, tsconfig, babel … (runs at build time)
+    OTHER = "other"
+
+
+class Language(StrEnum):
+    JAVASCRIPT = "javascript"
+    TYPESCRIPT = "typescript"
+    TSX = "tsx"
+    PYTHON = "python"
+    JSON = "json"
+    YAML = "yaml"
+    TOML = "toml"
+    DOTENV = "dotenv"
+    DOCKERFILE = "dockerfile"
+    INI = "ini"                      # also systemd units, alembic.ini, setup.cfg
+    SHELL = "shell"
+    MARKDOWN = "markdown"
+    SQL = "sql"
+    TEXT = "text"                    # Procfile, requirements.txt, .nvmrc …
+    OTHER = "other"
+
+    @property
+    def is_js(self) -> bool:
+        return self in (Language.JAVASCRIPT, Language.TYPESCRIPT, Language.TSX)
+
+    @property
+    def is_code(self) -> bool:
+        return self.is_js or self is Language.PYTHON
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    path: str                # relative, "/" separators
+    language: Language
+    role: Role
+    size: int
+    lines: int
+    sha256: str
+    partial: str | None = None       # why the analysis is incomplete (syntax error at 12:4 …)
+    client_side: bool = False        # code that ships to the browser ('use client', React pages, vite src)
+
+
+# ---------------------------------------------------------------------------------------- env
+@dataclass(frozen=True, slots=True)
+class EnvRead:
+    """A read of an environment variable by the code."""
+    name: str | None                 # None: dynamic (process.env[name]) and not resolvable
+    location: Location
+    how: str                         # "process.env", "process.env[]", "destructure", "import.meta.env",
+                                     # "os.environ[]", "os.environ.get", "os.getenv", "BaseSettings",
+                                     # "wrapper:<fn>" (a local helper such as required('X'))
+    has_default: bool = False
+    default: str | None = None       # the literal default, when it is a literal
+    raises_when_missing: bool = False  # os.environ["X"], BaseSettings field without default, required()
+    side: str = "server"             # "server" | "client" (ships to the browser)
+    function: str | None = None      # enclosing function name, when any
+    conditional: bool = False        # used only to test presence/equality (if process.env.X ..., === 'true')
+
+
+@dataclass(frozen=True, slots=True)
+class EnvSetting:
+    """A variable set (or declared) by an environment source."""
+    name: str
+    location: Location
+    value: str | None = None         # literal value when the source has one; never printed
+    kind: str = "value"              # "value" | "secret-ref" | "generated" | "from-service" | "declared" | "interpolated"
+
+
+@dataclass(frozen=True, slots=True)
+class EnvSource:
+    """One environment: a deploy manifest's service/context, a dotenv file, a CI job …"""
+    name: str                        # display name: "render.yaml: tasks-api", ".env.production"
+    kind: str                        # "platform" | "dotenv" | "compose" | "k8s" | "systemd" | "dockerfile" | "ci" | "example" | "docs"
+    environment: str                 # "production" | "staging" | "preview" | "development" | "test" | "ci" | "example"
+    path: str
+    platform: str | None = None      # "render", "fly", "railway", "vercel", "netlify", "heroku" …
+    settings: tuple[EnvSetting, ...] = ()
+    env_files: tuple[str, ...] = ()  # files it loads (compose env_file, systemd EnvironmentFile)
+    references: tuple[str, ...] = () # ConfigMap/Secret names (k8s envFrom)
+    injected: tuple[str, ...] = ()   # variables the platform sets itself (PORT, FLY_APP_NAME, add-ons …)
+    opaque: bool = False             # sets variables we cannot see (EnvironmentFile outside the repo,
+                                     # envFrom a Secret, "set in the dashboard")
+
+    @property
+    def names(self) -> frozenset[str]:
+        return frozenset(s.name for s in self.settings) | frozenset(self.injected)
+
+    @property
+    def deploys(self) -> bool:
+        return self.environment in ("production", "staging", "preview")
+
+
+# ---------------------------------------------------------------------------------------- literals
+@dataclass(frozen=True, slots=True)
+class UrlLiteral:
+    """A string literal that names a host: a URL, host:port, or a bare host in a host-ish slot."""
+    value: str                       # the literal text (credentials masked by the extractor)
+    host: str
+    port: int | None
+    scheme: str | None
+    location: Location
+    is_local: bool                   # localhost, 127.0.0.0/8, 0.0.0.0, ::1, *.localhost
+    fallback_for: str | None = None  # env var it is the default of (process.env.X || 'url')
+    key: str | None = None           # variable or property it is assigned to ("host", "API_URL")
+    callee: str | None = None        # function it is an argument of ("app.listen", "app.run")
+    in_main_guard: bool = False      # inside `if __name__ == "__main__":`
+    in_dev_branch: bool = False      # inside `if (process.env.NODE_ENV !== 'production')` and similar
+
+
+@dataclass(frozen=True, slots=True)
+class SecretCandidate:
+    """Something that looks like a credential. Never holds the value: only a mask and a hash."""
+    location: Location
+    kind: str                        # "stripe-secret-key", "aws-access-key-id", "private-key",
+                                     # "db-url-password", "generic", "env-file", "public-env-secret" …
+    provider: str                    # human name: "Stripe", "AWS", "generic"
+    masked: str                      # first 4 characters and the length
+    digest: str                      # sha256 of the value: identity for baselines
+    name: str | None = None          # the variable/key it is assigned to, when any
+    entropy: float = 0.0
+    placeholder: bool = False        # looks like a placeholder / example / test value
+    fallback_for: str | None = None  # the env var it is the default of
+    in_comment: bool = False
+
+
+# ---------------------------------------------------------------------------------------- cors
+@dataclass(frozen=True, slots=True)
+class CorsSetting:
+    location: Location
+    library: str                     # "cors", "@fastify/cors", "hono/cors", "flask-cors", "fastapi",
+                                     # "header", "next-headers", "nestjs", "django-cors-headers"
+    origin: str                      # "default" (library default: any origin), "wildcard", "reflect",
+                                     # "list", "env", "function", "unknown"
+    credentials: bool | None = None
+    origins: tuple[str, ...] = ()    # literal origins, when listed
+
+
+# ---------------------------------------------------------------------------------------- routes & code
+@dataclass(frozen=True, slots=True)
+class Guard:
+    name: str                        # "requireLogin", "login_required", "Depends(get_current_user)"
+    kind: str                        # "middleware" | "decorator" | "dependency" | "body" | "config" | "hook"
+    location: Location | None = None
+    scope: str = "route"             # "app" | "router" | "route" | "body" | "middleware.ts"
+    is_auth: bool = True             # False for middleware that is known not to authenticate
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    method: str                      # "GET", "POST", …, "ANY"
+    path: str                        # full path, prefixes resolved
+    framework: str                   # "express", "nextjs-app", "nextjs-pages", "flask", "fastapi" …
+    location: Location               # where it is registered (decorator / app.get line / file)
+    handler: str | None = None       # Function.id of the handler, when known
+    handler_location: Location | None = None
+    guards: tuple[Guard, ...] = ()
+    params: tuple[str, ...] = ()     # path parameters (":id", "<int:id>", "{id}", "[id]")
+
+
+@dataclass(frozen=True, slots=True)
+class Import:
+    location: Location
+    local: str                       # local binding name ("noteRoutes", "db", "*ns")
+    source: str                      # module specifier as written ("./routes/notes", "app.db")
+    imported: str | None = None      # imported name (None: default / whole module)
+    resolved: str | None = None      # repo-relative path of the module, when local
+
+
+@dataclass(frozen=True, slots=True)
+class CallSite:
+    """A call inside a function body, as the handler checks need it."""
+    callee: str                      # dotted text: "db.query", "fetch", "Note.findById", "requests.post"
+    location: Location
+    kind: str | None = None          # "db" | "http" | "email" | "payment" | "fs" | "cache" | "storage" | "sms" | None
+    in_try: bool = False             # inside try (with a catch/except that handles it)
+    awaited: bool = False
+    floating: bool = False           # a promise neither awaited, returned nor chained with .catch
+    has_catch: bool = False          # .catch(...) chained
+    status_checked: bool = False     # res.ok / response.status / raise_for_status() seen for its result
+    args: str = ""                   # short text of the arguments (for IDOR/ownership heuristics)
+    result: str | None = None        # the name the result is bound to
+
+
+@dataclass(frozen=True, slots=True)
+class Function:
+    """A function or a handler body, summarised."""
+    id: str                          # "path#name@line"
+    name: str | None
+    location: Location
+    end_line: int
+    is_async: bool = False
+    params: tuple[str, ...] = ()
+    calls: tuple[CallSite, ...] = ()
+    facts: tuple[str, ...] = ()      # free-form markers extractors agree on, e.g. "auth-check",
+                                     # "early-401", "owner-scoped", "reads-param-id", "empty-catch"
+    exported: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ExternalCall:
+    kind: str                        # "db" | "http" | "email" | "payment" | "fs" | "cache" | "storage" | "sms"
+    callee: str
+    location: Location
+    function: str | None = None      # Function.id
+    guarded_by: str | None = None    # "try" | "catch" | "wrapper" | "framework" | None
+
+
+@dataclass(frozen=True, slots=True)
+class DbClient:
+    library: str                     # "pg", "mysql2", "mongoose", "prisma", "psycopg2", "sqlalchemy" …
+    location: Location
+    what: str                        # "pool" | "client" | "connection" | "engine" | "connect"
+    scope: str                       # "module" | "function"
+    function: str | None = None
+    bounded: bool | None = None      # max/pool_size given
+    singleton: bool = False          # globalThis cache / lru_cache / module-level guard
+
+
+# ---------------------------------------------------------------------------------------- deploy & repo
+@dataclass(frozen=True, slots=True)
+class DeployConfig:
+    platform: str                    # "render", "fly", "railway", "vercel", "netlify", "heroku", "app-engine",
+                                     # "cloud-run", "aws-sam", "serverless", "amplify", "k8s", "docker",
+                                     # "compose", "systemd"
+    path: str
+    location: Location
+    health_path: str | None = None
+    images: tuple[tuple[str, Location], ...] = ()     # container images referenced
+    commands: tuple[tuple[str, Location], ...] = ()   # build/start/release commands
+    runtime: str | None = None                         # pinned runtime version, if the config pins one
+    environments: tuple[str, ...] = ()                 # environment names it defines
+    dev_only: bool = False                             # e.g. a compose file for local development
+
+
+@dataclass(frozen=True, slots=True)
+class EnvDeclaration:
+    """A variable named somewhere that documents it (README, .env.example, a config comment)."""
+    name: str
+    location: Location
+    source: str                      # "env-example" | "docs" | "config-comment"
+
+
+@dataclass(slots=True)
+class RepoFacts:
+    manifests: list[str] = field(default_factory=list)          # package.json, pyproject.toml …
+    lockfiles: list[str] = field(default_factory=list)
+    runtime_pins: list[tuple[str, Location]] = field(default_factory=list)   # ("node 20.x", loc)
+    migrations: list[str] = field(default_factory=list)
+    tests: list[str] = field(default_factory=list)
+    ci_workflows: list[str] = field(default_factory=list)
+    gitignore_patterns: list[str] = field(default_factory=list)  # root .gitignore lines (for "is X ignored")
+    extra: dict[str, object] = field(default_factory=dict)       # facts a check family adds (issue 4)
+
+
+@dataclass(slots=True)
+class FileFacts:
+    """Everything extracted from one file. Returned by the per-file pass, merged into the Project."""
+    file: SourceFile
+    env_reads: list[EnvRead] = field(default_factory=list)
+    urls: list[UrlLiteral] = field(default_factory=list)
+    secrets: list[SecretCandidate] = field(default_factory=list)
+    cors: list[CorsSetting] = field(default_factory=list)
+    routes: list[Route] = field(default_factory=list)
+    imports: list[Import] = field(default_factory=list)
+    functions: list[Function] = field(default_factory=list)
+    calls: list[ExternalCall] = field(default_factory=list)
+    db_clients: list[DbClient] = field(default_factory=list)
+    deploy: list[DeployConfig] = field(default_factory=list)
+    env_sources: list[EnvSource] = field(default_factory=list)
+    env_declarations: list[EnvDeclaration] = field(default_factory=list)
+    suppressions: list["InlineSuppression"] = field(default_factory=list)
+    extra: dict[str, list] = field(default_factory=dict)   # per-family raw facts for the linkers
+    error: str | None = None                               # extraction crashed: reason (file kept)
+
+
+@dataclass(frozen=True, slots=True)
+class InlineSuppression:
+    location: Location               # the line it applies to
+    ids: tuple[str, ...]             # rule or check ids
+    reason: str = ""
+    comment_line: int = 0            # where the comment itself is
+
+
+F = TypeVar("F")
+
+
+@dataclass(slots=True)
+class Project:
+    root: Path
+    files: list[SourceFile] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    env_reads: list[EnvRead] = field(default_factory=list)
+    urls: list[UrlLiteral] = field(default_factory=list)
+    secrets: list[SecretCandidate] = field(default_factory=list)
+    cors: list[CorsSetting] = field(default_factory=list)
+    routes: list[Route] = field(default_factory=list)
+    imports: list[Import] = field(default_factory=list)
+    functions: list[Function] = field(default_factory=list)
+    calls: list[ExternalCall] = field(default_factory=list)
+    db_clients: list[DbClient] = field(default_factory=list)
+    deploy: list[DeployConfig] = field(default_factory=list)
+    env_sources: list[EnvSource] = field(default_factory=list)
+    env_declarations: list[EnvDeclaration] = field(default_factory=list)
+    suppressions: list[InlineSuppression] = field(default_factory=list)
+    repo: RepoFacts = field(default_factory=RepoFacts)
+    extra: dict[str, list] = field(default_factory=dict)
+    _by_path: dict[str, SourceFile] = field(default_factory=dict, repr=False)
+    _fn_by_id: dict[str, Function] = field(default_factory=dict, repr=False)
+
+    # -- building
+    MERGED = ("env_reads", "urls", "secrets", "cors", "routes", "imports", "functions", "calls",
+              "db_clients", "deploy", "env_sources", "env_declarations", "suppressions")
+
+    def add(self, facts: FileFacts) -> None:
+        self.files.append(facts.file)
+        self._by_path[facts.file.path] = facts.file
+        for name in self.MERGED:
+            getattr(self, name).extend(getattr(facts, name))
+        for key, values in facts.extra.items():
+            self.extra.setdefault(key, []).extend(values)
+
+    # -- queries
+    def file(self, path: str | None) -> SourceFile | None:
+        return self._by_path.get(path) if path else None
+
+    def role(self, fact_or_path: object) -> Role | None:
+        path = fact_or_path if isinstance(fact_or_path, str) else getattr(
+            getattr(fact_or_path, "location", None), "path", None)
+        f = self.file(path)
+        return f.role if f else None
+
+    def files_with(self, *roles: Role) -> Iterator[SourceFile]:
+        return (f for f in self.files if f.role in roles)
+
+    def function(self, fid: str | None) -> Function | None:
+        if fid is None:
+            return None
+        if len(self._fn_by_id) != len(self.functions):
+            self._fn_by_id = {f.id: f for f in self.functions}
+        return self._fn_by_id.get(fid)
+
+    def has_file(self, *names: str) -> bool:
+        return any(f.path in names or f.path.rsplit("/", 1)[-1] in names for f in self.files)
+
+    @property
+    def deploy_envs(self) -> list[EnvSource]:
+        """Environment sources that feed a deployed environment."""
+        return [s for s in self.env_sources if s.deploys]
+
+
+def only(items: Iterable[F], role: Role, project: Project) -> list[F]:
+    return [i for i in items if project.role(i) is role]

@@ -1,0 +1,188 @@
+"""Parsing, once per file: tree-sitter for JavaScript/TypeScript/TSX, Python's `ast` for Python.
+
+`FileContext` is what every extractor receives. Its trees are built lazily, on first use, so a
+file whose text has none of any extractor's trigger tokens is never parsed at all, and a file is
+never parsed twice. Nothing here keeps a tree beyond the file's extraction: facts leave, trees don't.
+"""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from typing import Iterator
+
+import tree_sitter as ts
+
+from deploycheck.core import Location
+from deploycheck.project.model import Language, Role
+
+# ------------------------------------------------------------------------------------- tree-sitter
+
+
+@lru_cache(maxsize=None)
+def ts_language(lang: Language) -> ts.Language:
+    if lang is Language.JAVASCRIPT:
+        import tree_sitter_javascript as tsj
+        return ts.Language(tsj.language())
+    import tree_sitter_typescript as tst
+    if lang is Language.TSX:
+        return ts.Language(tst.language_tsx())
+    return ts.Language(tst.language_typescript())
+
+
+@lru_cache(maxsize=None)
+def _parser(lang: Language) -> ts.Parser:
+    return ts.Parser(ts_language(lang))
+
+
+@lru_cache(maxsize=512)
+def query(lang: Language, source: str) -> ts.Query:
+    """A compiled query for a grammar, cached per process. JavaScript queries also run on TS/TSX:
+    the node types extractors use are shared by the three grammars."""
+    return ts.Query(ts_language(lang), source)
+
+
+def captures(lang: Language, source: str, node: ts.Node) -> dict[str, list[ts.Node]]:
+    return ts.QueryCursor(query(lang, source)).captures(node)
+
+
+def matches(lang: Language, source: str, node: ts.Node) -> list[tuple[int, dict[str, list[ts.Node]]]]:
+    return ts.QueryCursor(query(lang, source)).matches(node)
+
+
+def _first_error(node: ts.Node) -> ts.Node | None:
+    """The first ERROR or MISSING node, depth-first, visiting only subtrees that contain one."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n.is_error or n.is_missing:
+            return n
+        if n.has_error:
+            stack.extend(reversed(n.children))
+    return None
+
+
+# ------------------------------------------------------------------------------------- python ast
+
+
+def parse_python(text: str) -> tuple[ast.Module, str | None]:
+    """Parse Python; on a syntax error, parse the longest prefix that parses and say so."""
+    try:
+        return ast.parse(text), None
+    except SyntaxError as exc:
+        first = exc
+    except (ValueError, RecursionError, MemoryError) as exc:   # null bytes, absurd nesting
+        return ast.Module(body=[], type_ignores=[]), f"could not parse: {exc.__class__.__name__}"
+    lines = text.splitlines()
+    cut = (first.lineno or 1) - 1
+    while cut > 0:
+        try:
+            tree = ast.parse("\n".join(lines[:cut]))
+            return tree, f"syntax error at line {first.lineno}: {first.msg}; analysed lines 1-{cut}"
+        except SyntaxError as exc:
+            cut = min(cut - 1, (exc.lineno or cut) - 1)
+        except (ValueError, RecursionError, MemoryError):
+            break
+    return ast.Module(body=[], type_ignores=[]), f"syntax error at line {first.lineno}: {first.msg}"
+
+
+# ------------------------------------------------------------------------------------- context
+
+
+_COMMENT_LINE = {
+    Language.PYTHON: ("#",), Language.YAML: ("#",), Language.TOML: ("#",), Language.DOTENV: ("#",),
+    Language.DOCKERFILE: ("#",), Language.SHELL: ("#",), Language.INI: ("#", ";"), Language.TEXT: ("#",),
+    Language.JAVASCRIPT: ("//", "/*", "*"), Language.TYPESCRIPT: ("//", "/*", "*"), Language.TSX: ("//", "/*", "*"),
+    Language.SQL: ("--",),
+}
+
+
+@dataclass
+class FileContext:
+    """One file under extraction: its text, bytes, role, and (lazily) its syntax tree."""
+    path: str
+    language: Language
+    role: Role
+    text: str
+    data: bytes
+    partial: str | None = None
+    client_side: bool = False
+    _line_starts: list[int] | None = field(default=None, repr=False)
+
+    # -- trees
+    @cached_property
+    def js_tree(self) -> ts.Tree:
+        assert self.language.is_js
+        tree = _parser(self.language).parse(self.data)
+        if tree.root_node.has_error:
+            err = _first_error(tree.root_node)
+            if err is not None:
+                r, c = err.start_point
+                what = "missing " + err.type if err.is_missing else "syntax error"
+                self.partial = self.partial or f"{what} at line {r + 1}:{c + 1}; analysed as far as it parses"
+        return tree
+
+    @property
+    def js_root(self) -> ts.Node:
+        return self.js_tree.root_node
+
+    @cached_property
+    def py_tree(self) -> ast.Module:
+        assert self.language is Language.PYTHON
+        tree, problem = parse_python(self.text)
+        if problem:
+            self.partial = self.partial or problem
+        return tree
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
+    # -- tree-sitter helpers
+    def captures(self, source: str, node: ts.Node | None = None) -> dict[str, list[ts.Node]]:
+        return captures(self.language, source, node or self.js_root)
+
+    def matches(self, source: str, node: ts.Node | None = None) -> list[tuple[int, dict[str, list[ts.Node]]]]:
+        return matches(self.language, source, node or self.js_root)
+
+    def node_text(self, node: ts.Node) -> str:
+        return self.data[node.start_byte:node.end_byte].decode("utf-8", errors="replace")
+
+    def loc(self, node: ts.Node | ast.AST | int, column: int | None = None) -> Location:
+        """A Location from a tree-sitter node, an ast node, or a 1-based line number."""
+        if isinstance(node, int):
+            return Location(self.path, node, column)
+        if isinstance(node, ts.Node):
+            (r, c), (er, ec) = node.start_point, node.end_point
+            return Location(self.path, r + 1, self._char_col(r, c) + 1, er + 1, self._char_col(er, ec) + 1)
+        return Location(self.path, getattr(node, "lineno", None),
+                        (getattr(node, "col_offset", 0) or 0) + 1,
+                        getattr(node, "end_lineno", None), (getattr(node, "end_col_offset", 0) or 0) + 1)
+
+    def _char_col(self, row: int, byte_col: int) -> int:
+        """tree-sitter columns are byte offsets; the contract wants characters."""
+        if byte_col == 0 or self.data.isascii():
+            return byte_col
+        if self._line_starts is None:
+            starts, pos = [0], 0
+            for line in self.data.split(b"\n")[:-1]:
+                pos += len(line) + 1
+                starts.append(pos)
+            self._line_starts = starts
+        start = self._line_starts[row] if row < len(self._line_starts) else 0
+        return len(self.data[start:start + byte_col].decode("utf-8", errors="replace"))
+
+    def line_text(self, line: int) -> str:
+        return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+
+    # -- text helpers for config files
+    def is_comment_line(self, line: int) -> bool:
+        stripped = self.line_text(line).lstrip()
+        return stripped.startswith(_COMMENT_LINE.get(self.language, ("#",)))
+
+    def iter_lines(self) -> Iterator[tuple[int, str]]:
+        return enumerate(self.lines, start=1)
+
+    def offset_to_line(self, offset: int) -> int:
+        return self.text.count("\n", 0, offset) + 1
+

@@ -1,0 +1,135 @@
+"""The text report a beginner can act on: the checklist, then each problem with where, why, the fix
+and a prompt to paste into an AI assistant, then what was skipped, then one verdict line.
+
+Everything that comes from the scanned code goes through rich `Text` objects (never markup
+strings), so a file containing `[red]` cannot restyle the report.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from typing import TextIO
+
+from rich.console import Console
+from rich.text import Text
+
+from deploycheck.core import CHECK_IDS, Finding, ScanResult, Severity, Status
+from deploycheck.report import RenderOptions
+
+STATUS_STYLE = {
+    Status.FAIL: ("✗ FAIL  ", "bold red"),
+    Status.WARN: ("! WARN  ", "yellow"),
+    Status.PASS: ("✓ PASS  ", "green"),
+    Status.MANUAL: ("? MANUAL", "cyan"),
+}
+SEV_STYLE = {Severity.ERROR: ("error", "bold red"), Severity.WARNING: ("warning", "yellow"),
+             Severity.INFO: ("info", "blue")}
+
+
+def _console(out: TextIO, opts: RenderOptions) -> Console:
+    return Console(file=out, force_terminal=opts.color, no_color=not opts.color, width=opts.width,
+                   highlight=False, emoji=False, soft_wrap=False)
+
+
+def render_scan(result: ScanResult, out: TextIO, opts: RenderOptions | None = None) -> None:
+    opts = opts or RenderOptions()
+    con = _console(out, opts)
+    head = Text("deploycheck ", style="bold")
+    head.append(Text(result.root))
+    head.append(f"  ({result.files_scanned} files in {result.duration_s:.2f} s)", style="dim")
+    con.print(head)
+    platform = result.extras.get("platform")
+    if platform:
+        con.print(Text(f"Deploy target: {platform}", style="dim"))
+    con.print()
+
+    con.print(Text("Pre-deploy checklist", style="bold underline"))
+    for c in result.checks:
+        label, style = STATUS_STYLE[c.status]
+        line = Text("  ")
+        line.append(label, style=style)
+        line.append(f"  {c.id:<15} ", style="bold")
+        line.append(Text(c.summary))
+        con.print(line)
+    con.print()
+
+    active = result.active
+    if active:
+        by_check: dict[str, list[Finding]] = {}
+        for f in active:
+            by_check.setdefault(f.check, []).append(f)
+        order = {cid: i for i, cid in enumerate(CHECK_IDS)}
+        for cid in sorted(by_check, key=lambda c: order.get(c, 99)):
+            fs = by_check[cid]
+            title = next((c.title for c in result.checks if c.id == cid), "") or cid
+            con.rule(Text(f"{cid}: {title} ({len(fs)})", style="bold"), align="left")
+            for f in fs:
+                _finding(con, f)
+    if opts.show_suppressed and result.suppressed:
+        con.rule(Text(f"suppressed ({len(result.suppressed)})", style="dim"), align="left")
+        for f in result.suppressed:
+            con.print(Text(f"  {f.location}  {f.rule.id}  ({f.suppressed_by})", style="dim"))
+        con.print()
+
+    if result.skipped or result.partial:
+        reasons = Counter(_reason_kind(s.reason) for s in result.skipped)
+        if result.skipped:
+            con.print(Text(f"Skipped {len(result.skipped)} file(s): " +
+                           ", ".join(f"{n} {k}" for k, n in reasons.most_common()), style="dim"))
+        if result.partial:
+            con.print(Text(f"Analysed in part {len(result.partial)} file(s) (syntax errors or bad encoding)",
+                           style="dim"))
+        if opts.verbose:
+            for s in result.skipped:
+                con.print(Text(f"  skipped  {s.path}: {s.reason}", style="dim"))
+            for s in result.partial:
+                con.print(Text(f"  partial  {s.path}: {s.reason}", style="dim"))
+        else:
+            con.print(Text("  (--verbose lists them)", style="dim"))
+        con.print()
+    con.print(verdict_line(result))
+
+
+def _finding(con: Console, f: Finding) -> None:
+    sev, style = SEV_STYLE[f.severity]
+    line = Text("  ")
+    line.append(f"{sev:<7}", style=style)
+    line.append(" ")
+    line.append(Text(str(f.location), style="bold"))
+    line.append("  ")
+    line.append(Text(f.message))
+    line.append(f"  [{f.rule.id}]", style="dim")
+    con.print(line)
+    if f.snippet:
+        con.print(Text(f"      │ {f.snippet}", style="dim"))
+    con.print(Text.assemble(("      Why: ", "bold"), Text(f.rule.why)))
+    con.print(Text.assemble(("      Fix: ", "bold"), Text(f.fix)))
+    if f.related:
+        con.print(Text.assemble(("      See: ", "bold"), Text(", ".join(str(r) for r in f.related))))
+    con.print(Text.assemble(("      Ask an AI: ", "bold"), Text(f'"{f.prompt}"', style="italic")))
+    con.print()
+
+
+def _reason_kind(reason: str) -> str:
+    r = reason.lower()
+    for key in ("binary", "too large", "minified", "utf-8", "loop", "outside", "broken", "directory", "unreadable"):
+        if key in r:
+            return {"utf-8": "not UTF-8", "outside": "links out of the root", "loop": "symlink loops",
+                    "directory": "directory links", "broken": "broken links"}.get(key, key)
+    return "other"
+
+
+def verdict_line(result: ScanResult) -> Text:
+    errors = [f for f in result.active if f.severity is Severity.ERROR]
+    manual = [c for c in result.checks if c.status is Status.MANUAL]
+    warnings = [f for f in result.active if f.severity is Severity.WARNING]
+    if errors:
+        first = errors[0]
+        t = Text(f"NOT READY TO DEPLOY: {len(errors)} blocker(s). Fix first: ", style="bold red")
+        t.append(Text(f"{first.location} {first.message}"))
+        return t
+    if manual:
+        return Text(f"Nothing blocks the deploy in the files, but {len(manual)} item(s) need a person to confirm: "
+                    + ", ".join(c.id for c in manual), style="bold cyan")
+    if warnings:
+        return Text(f"Ready to deploy, with {len(warnings)} warning(s) worth a look.", style="bold yellow")
+    return Text("Ready to deploy.", style="bold green")
