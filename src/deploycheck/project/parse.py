@@ -7,11 +7,15 @@ never parsed twice. Nothing here keeps a tree beyond the file's extraction: fact
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
+import json
+import tomllib
 from functools import cached_property, lru_cache
-from typing import Iterator
+from typing import Any, Iterator
 
 import tree_sitter as ts
+import yaml
 
 from deploycheck.core import Location
 from deploycheck.project.model import Language, Role
@@ -86,6 +90,78 @@ def parse_python(text: str) -> tuple[ast.Module, str | None]:
     return ast.Module(body=[], type_ignores=[]), f"syntax error at line {first.lineno}: {first.msg}"
 
 
+# ------------------------------------------------------------------------------------- yaml with lines
+
+
+class LinedDict(dict):
+    """A YAML mapping that remembers where it and each of its keys are (1-based lines)."""
+    line: int = 0
+    key_lines: dict
+
+    def line_of(self, key: Any, default: int | None = None) -> int | None:
+        return self.key_lines.get(key, default if default is not None else self.line)
+
+
+class LinedList(list):
+    line: int = 0
+    item_lines: list
+
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    pass
+
+
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LinedDict:
+    loader.flatten_mapping(node)
+    d = LinedDict()
+    d.line = node.start_mark.line + 1
+    d.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            key = str(key)
+        d[key] = loader.construct_object(value_node, deep=True)
+        d.key_lines[key] = key_node.start_mark.line + 1
+    return d
+
+
+def _construct_sequence(loader: yaml.SafeLoader, node: yaml.SequenceNode) -> LinedList:
+    items = LinedList(loader.construct_object(child, deep=True) for child in node.value)
+    items.line = node.start_mark.line + 1
+    items.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return items
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+# Unknown tags (CloudFormation's !Ref, !Sub, GitLab's !reference) load as plain values, not errors.
+_LineLoader.add_multi_constructor("!", lambda loader, suffix, node: (
+    loader.construct_scalar(node) if isinstance(node, yaml.ScalarNode)
+    else _construct_sequence(loader, node) if isinstance(node, yaml.SequenceNode)
+    else _construct_mapping(loader, node)))
+
+
+def load_yaml(text: str) -> tuple[list[Any], str | None]:
+    """Every document of a YAML stream (mappings are LinedDict), and the first error if any.
+    Documents before a syntax error are kept."""
+    docs: list[Any] = []
+    try:
+        for doc in yaml.load_all(text, Loader=_LineLoader):
+            docs.append(doc)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        return docs, f"invalid YAML{where}: {getattr(exc, 'problem', None) or exc}"
+    except (RecursionError, ValueError, TypeError) as exc:
+        return docs, f"invalid YAML: {exc.__class__.__name__}"
+    return docs, None
+
+
 # ------------------------------------------------------------------------------------- context
 
 
@@ -133,6 +209,42 @@ class FileContext:
         if problem:
             self.partial = self.partial or problem
         return tree
+
+    @cached_property
+    def yaml_docs(self) -> list[Any]:
+        """All YAML documents (LinedDict/LinedList keep line numbers). [] and `partial` on error."""
+        docs, problem = load_yaml(self.text)
+        if problem:
+            self.partial = self.partial or problem
+        return docs
+
+    @cached_property
+    def toml_data(self) -> dict[str, Any]:
+        try:
+            return tomllib.loads(self.text)
+        except tomllib.TOMLDecodeError as exc:
+            self.partial = self.partial or f"invalid TOML: {exc}"
+            return {}
+
+    @cached_property
+    def json_data(self) -> Any:
+        try:
+            return json.loads(self.text)
+        except json.JSONDecodeError as exc:
+            # JSONC (tsconfig, vercel.json with comments) is common: retry without comments.
+            try:
+                return json.loads(_strip_json_comments(self.text))
+            except json.JSONDecodeError:
+                self.partial = self.partial or f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+                return None
+
+    def find_line(self, pattern: str, start: int = 1, flags: int = 0) -> int | None:
+        """First 1-based line at or after `start` whose text matches the regex."""
+        rx = re.compile(pattern, flags)
+        for n in range(max(start, 1), len(self.lines) + 1):
+            if rx.search(self.lines[n - 1]):
+                return n
+        return None
 
     @cached_property
     def lines(self) -> list[str]:
@@ -186,3 +298,11 @@ class FileContext:
     def offset_to_line(self, offset: int) -> int:
         return self.text.count("\n", 0, offset) + 1
 
+
+
+_JSON_COMMENT = re.compile(r'("(?:\\.|[^"\\])*")|//[^\n]*|/\*.*?\*/', re.S)
+
+
+def _strip_json_comments(text: str) -> str:
+    text = _JSON_COMMENT.sub(lambda m: m.group(1) or "", text)
+    return re.sub(r",(\s*[}\]])", r"\1", text)
