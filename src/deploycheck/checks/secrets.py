@@ -103,7 +103,7 @@ _TEST_KINDS = frozenset({"stripe-test-key"})
 _LABELS = {
     "stripe-secret-key": "Stripe live secret key", "stripe-restricted-key": "Stripe live restricted key",
     "stripe-test-key": "Stripe test key", "stripe-webhook-secret": "Stripe webhook signing secret",
-    "aws-access-key-id": "AWS access key id", "aws-secret-access-key": "AWS secret access key",
+    "aws-access-key-id": "AWS access key id", "google-oauth-client-secret": "Google OAuth client secret", "aws-secret-access-key": "AWS secret access key",
     "openai-api-key": "OpenAI API key", "anthropic-api-key": "Anthropic API key",
     "github-token": "GitHub token", "slack-token": "Slack token", "slack-webhook": "Slack webhook URL",
     "discord-webhook": "Discord webhook URL", "google-api-key": "Google API key",
@@ -133,7 +133,7 @@ def classify(c: SecretCandidate, role: Role | None) -> Rule | None:
     kind = c.kind
     provider = kind not in _NOT_PROVIDER
     if kind == "public-env-secret":
-        return None if role in _QUIET or role is Role.CI or c.in_comment else PUBLIC_ENV_SECRET
+        return None if role in _QUIET or c.in_comment else PUBLIC_ENV_SECRET
     if c.in_comment and not (provider or kind == "private-key"):
         return None
     if kind == "fallback":

@@ -30,6 +30,7 @@ import bisect
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterator
 
 from deploycheck.core import Location, mask_secret, secret_hash
@@ -108,10 +109,16 @@ usage limit limits quota bits chars characters location pair pairs slot slots co
 """.split())
 
 
+@lru_cache(maxsize=8192)
+def _words(name: str) -> tuple[str, ...]:
+    return tuple(w.lower() for w in _CAMEL.findall(name))
+
+
 def name_words(name: str) -> list[str]:
-    return [w.lower() for w in _CAMEL.findall(name)]
+    return list(_words(name))
 
 
+@lru_cache(maxsize=8192)
 def _last_segment(name: str) -> str:
     """`app.config['SECRET_KEY']` → SECRET_KEY, `process.env.X` → X, `self.api_key` → api_key."""
     m = re.search(r"\[\s*['\"]([^'\"]+)['\"]\s*\]\s*$", name)
@@ -120,6 +127,7 @@ def _last_segment(name: str) -> str:
     return re.split(r"[.]", name.strip("'\"`[] "))[-1]
 
 
+@lru_cache(maxsize=8192)
 def name_strength(name: str) -> int:
     """2: the name says credential (API_KEY, clientSecret, DB_PASSWORD); 1: it may be one (STRIPE_KEY-ish
     weak providers, `*_key` with another qualifier, salt); 0: not a secret name."""
@@ -133,7 +141,11 @@ def name_strength(name: str) -> int:
         return 0
     joined = "".join(words)
     if any(w in _STRONG_WORDS for w in words) or joined in _STRONG_WORDS:
-        return 1 if any(w in _WEAK_PROVIDERS for w in words) else 2
+        # "GOOGLE_MAPS_API_KEY" is a browser key; "GOOGLE_CLIENT_SECRET" is a secret.
+        if any(w in _WEAK_PROVIDERS for w in words) and not any(
+                w in ("secret", "password", "passwd", "token", "credential", "credentials", "private") for w in words):
+            return 1
+        return 2
     if last in ("pass", "pw") and len(words) > 1:
         return 2
     if last in ("key", "keys") and len(words) > 1:
@@ -335,16 +347,15 @@ def _jwt_role(value: str) -> str | None:
 class _Provider:
     kind: str
     provider: str
-    keywords: tuple[str, ...]        # one must occur in the text (case-sensitive)
-    regex: re.Pattern[str]           # starts with a literal, so re's prefix scan does the search
+    prefixes: tuple[str, ...]        # literal starts of the token (the dispatch key of the token pass)
+    regex: re.Pattern[str]           # matched at the token's start
     min_entropy: float = 3.0
     context: tuple[str, ...] = ()    # one must occur in the text as well (Twilio's bare SK… ids)
-    check: str = "random"            # "random": the body must not be a placeholder/sequence
 
 
-def _p(kind: str, provider: str, pattern: str, keywords: tuple[str, ...] | None = None, **kw) -> _Provider:
+def _p(kind: str, provider: str, pattern: str, prefixes: tuple[str, ...] | None = None, **kw) -> _Provider:
     literal = re.match(r"[A-Za-z0-9_.:/-]+", pattern.replace("\\.", "."))
-    keys = keywords or ((literal.group(0),) if literal else ())
+    keys = prefixes or ((literal.group(0),) if literal else ())
     return _Provider(kind, provider, keys, re.compile(pattern), **kw)
 
 
@@ -358,13 +369,12 @@ PROVIDERS: tuple[_Provider, ...] = (
     _p("aws-access-key-id", "AWS", r"ASIA[A-Z2-7]{16}", min_entropy=2.5),
     _p("anthropic-api-key", "Anthropic", r"sk-ant-[a-z]{2,8}\d{2}-[A-Za-z0-9_-]{32,}"),
     _p("openai-api-key", "OpenAI", r"sk-[A-Za-z0-9_-]{32,}", min_entropy=3.5),
-    _p("github-token", "GitHub", r"gh[pousr]_[A-Za-z0-9]{36,255}", keywords=("ghp_", "gho_", "ghu_", "ghs_", "ghr_")),
+    _p("github-token", "GitHub", r"gh[pousr]_[A-Za-z0-9]{36,255}", prefixes=("ghp_", "gho_", "ghu_", "ghs_", "ghr_")),
     _p("github-token", "GitHub", r"github_pat_[A-Za-z0-9_]{40,255}"),
-    _p("slack-token", "Slack", r"xox[abposer]-[0-9A-Za-z-]{10,250}", keywords=("xox",)),
+    _p("slack-token", "Slack", r"xox[abposer]-[0-9A-Za-z-]{10,250}", prefixes=("xox",)),
     _p("slack-token", "Slack", r"xapp-\d-[A-Z0-9]+-\d+-[a-z0-9]+"),
-    _p("slack-webhook", "Slack", r"hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/+-]{20,}"),
-    _p("discord-webhook", "Discord", r"/api/webhooks/\d{15,}/[\w-]{40,}", context=("discord",)),
     _p("google-api-key", "Google", r"AIza[0-9A-Za-z_-]{35}"),
+    _p("google-oauth-client-secret", "Google", r"GOCSPX-[A-Za-z0-9_-]{28}"),
     _p("sendgrid-api-key", "SendGrid", r"SG\.[A-Za-z0-9_-]{16,32}\.[A-Za-z0-9_-]{16,64}"),
     _p("twilio-api-key", "Twilio", r"SK[0-9a-fA-F]{32}", context=("twilio", "Twilio", "TWILIO")),
     _p("resend-api-key", "Resend", r"re_[A-Za-z0-9]{6,12}_[A-Za-z0-9]{16,40}", context=("resend", "Resend", "RESEND")),
@@ -379,11 +389,20 @@ PROVIDERS: tuple[_Provider, ...] = (
     _p("shopify-token", "Shopify", r"shpss_[a-fA-F0-9]{32}"),
     _p("pypi-token", "PyPI", r"pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}"),
     _p("linear-api-key", "Linear", r"lin_api_[A-Za-z0-9]{40}"),
-    _p("planetscale-token", "PlanetScale", r"pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_.-]{32,}", keywords=("pscale_",)),
+    _p("planetscale-token", "PlanetScale", r"pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_.-]{32,}", prefixes=("pscale_",)),
     _p("sentry-auth-token", "Sentry", r"sntrys_[A-Za-z0-9_=+/-]{40,}"),
     _p("square-secret", "Square", r"sq0csp-[0-9A-Za-z_-]{43}"),
-    _p("doppler-token", "Doppler", r"dp\.(?:pt|st|sa|ct)\.[A-Za-z0-9]{40,}", keywords=("dp.",)),
+    _p("doppler-token", "Doppler", r"dp\.(?:pt|st|sa|ct)\.[A-Za-z0-9]{40,}", prefixes=("dp.",)),
 )
+# Secrets that are URLs: found from their host, not from a token start.
+URL_PROVIDERS: tuple[_Provider, ...] = (
+    _p("slack-webhook", "Slack", r"hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/+-]{20,}"),
+    _p("discord-webhook", "Discord", r"discord(?:app)?\.com/api/webhooks/\d{15,}/[\w-]{40,}", prefixes=("discord",)),
+)
+_TOKEN_PREFIXES = tuple(sorted({k for p in PROVIDERS for k in p.prefixes}))
+# Every run of token characters of 20 or more: one charset-led pass over the text; provider regexes
+# run only where such a run starts with a known prefix (str.startswith with a tuple, in C).
+_LONG_TOKEN = re.compile(r"[A-Za-z0-9_.-]{20,}")
 
 # Test-mode keys: a credential, but not to production money. The check treats them apart.
 TEST_KINDS = frozenset({"stripe-test-key"})
@@ -393,6 +412,14 @@ _TOKEN_CHAR = re.compile(r"[A-Za-z0-9_-]")
 # ------------------------------------------------------------------------------------------ regexes
 
 _HINT = re.compile(r"secret|passw|pwd|passphrase|token|key|auth|credential|bearer|salt|pass\b|_pw\b", re.I)
+_HINT_WORDS = ("secret", "pass", "pwd", "token", "key", "auth", "credential", "salt", "_pw", "bearer", "sid")
+# Code and JSON: an operator followed by a quote. A charset-led regex, so `re` scans it fast; the name
+# is then read backwards from the operator (`_NAME_END`) only when the few characters before it hold
+# a secret-ish word.
+_OP_QUOTE = re.compile(r"""[=:>][ \t]*(?:[rRbBuU]{1,2}(?=['"]))?['"`]""")
+_NAME_END = re.compile(
+    r"""(?P<name>[A-Za-z_$@][\w$@]*(?:[.-][A-Za-z_$][\w$]*)*(?:\[\s*['"][^'"\n]{1,80}['"]\s*\])?)['"]?"""
+    r"""(?:\s*:\s*[A-Za-z_][\w.<>\[\]| ]{0,40}?)?\s*(?::=|=>|\?\?=|\|\|=|(?<![=!<>])=|:)[ \t]*(?:[rRbBuU]{1,2})?$""")
 # NAME <op> 'literal' (code, JSON, quoted YAML/TOML): the value in one of three quote styles.
 _ASSIGN_Q = re.compile(
     r"""(?P<name>[A-Za-z_$@][\w$@]*(?:[.-][A-Za-z_$][\w$]*)*(?:\[\s*['"][^'"\n]{1,80}['"]\s*\])?)"""
@@ -426,16 +453,20 @@ _FALLBACK_JS = re.compile(
     r"""(?:'(?P<v1>[^'\n]*)'|"(?P<v2>[^"\n]*)"|`(?P<v3>[^`\n$]*)`)""")
 _FALLBACK_VITE = re.compile(
     r"""import\.meta\.env\.(?P<n1>[A-Za-z_]\w*)\s*(?:\|\||\?\?)\s*(?:'(?P<v1>[^'\n]*)'|"(?P<v2>[^"\n]*)"|`(?P<v3>[^`\n$]*)`)""")
-_FALLBACK_PY = re.compile(
-    r"""(?:environ\.get|getenv|environ\.setdefault|env\.str|env|config)\(\s*['"](?P<n1>[A-Za-z_]\w*)['"]\s*,\s*"""
-    r"""(?:default\s*=\s*)?(?:[rRbBuU]{0,2})(?:'(?P<v1>[^'\n]*)'|"(?P<v2>[^"\n]*)")""")
+_PY_ARGS = (r"""\(\s*['"](?P<n1>[A-Za-z_]\w*)['"]\s*,\s*(?:default\s*=\s*)?(?:[rRbBuU]{0,2})"""
+            r"""(?:'(?P<v1>[^'\n]*)'|"(?P<v2>[^"\n]*)")""")
+# os.environ.get / os.getenv / environ.setdefault / django-environ env() and env.str() / decouple config():
+# one literal-led regex each, so `re` finds the call by its name instead of trying every position.
+_FALLBACK_PY = tuple(re.compile(call + _PY_ARGS) for call in (
+    r"environ\.get", r"getenv", r"environ\.setdefault", r"env\.str", r"env", r"config"))
 _DESTRUCTURE = re.compile(r"\{(?P<body>[^{}]*)\}\s*=\s*process\.env\b")
 _DESTRUCTURE_ITEM = re.compile(r"""(?P<n1>[A-Za-z_]\w*)\s*(?::\s*\w+\s*)?=\s*(?:'(?P<v1>[^'\n]*)'|"(?P<v2>[^"\n]*)"|`(?P<v3>[^`\n$]*)`)""")
 _SETTINGS_FIELD = re.compile(
     r"""^[ \t]+(?P<n1>[A-Za-z_]\w*)\s*:\s*(?:str|SecretStr|Optional\[str\]|str\s*\|\s*None)\s*=\s*"""
     r"""(?:SecretStr\(|Field\(\s*(?:default\s*=\s*)?)?(?:'(?P<v1>[^'\n]*)'|"(?P<v2>[^"\n]*)")""", re.M)
 
-_JWT_CALL = re.compile(r"\bjwt\.(?:sign|verify|encode|decode)\s*\(|\bjsonwebtoken\.(?:sign|verify)\s*\(|\bcookieParser\s*\(")
+_JWT_CALLS = (re.compile(r"jwt\.(?:sign|verify|encode|decode)\s*\("), re.compile(r"jsonwebtoken\.(?:sign|verify)\s*\("),
+              re.compile(r"cookieParser\s*\("))
 _PUBLIC_PREFIX = re.compile(r"(?<![A-Za-z0-9_])(?:NEXT_PUBLIC|EXPO_PUBLIC|NUXT_PUBLIC|VITE|REACT_APP|GATSBY)_(?P<rest>[A-Z0-9_]+)")
 _PUBLIC_KEYWORDS = ("NEXT_PUBLIC_", "EXPO_PUBLIC_", "NUXT_PUBLIC_", "VITE_", "REACT_APP_", "GATSBY_")
 _PUBLIC_SECRET_WORDS = frozenset({"secret", "private", "password", "passwd", "pwd", "credential", "credentials"})
@@ -515,32 +546,44 @@ class _Scan:
     # -- 1. provider keys
     def providers(self) -> None:
         text = self.text
-        for p in PROVIDERS:
-            if not any(k in text for k in p.keywords):
+        for m in _LONG_TOKEN.finditer(text):
+            tok = m.group(0)
+            if not tok.startswith(_TOKEN_PREFIXES):
                 continue
-            if p.context and not any(c in text for c in p.context):
-                continue
-            for m in p.regex.finditer(text):
-                start, end = m.span()
-                if start > 0 and _TOKEN_CHAR.match(text[start - 1]) and not p.regex.pattern.startswith(("hooks", "/api")):
-                    continue
-                if end < len(text) and _TOKEN_CHAR.match(text[end]) and p.kind in ("aws-access-key-id", "twilio-api-key", "google-api-key"):
-                    continue
-                value = m.group(0)
-                if p.kind == "openai-api-key" and value.startswith("sk-ant-"):
-                    continue
-                body = value.split("_", 2)[-1] if p.kind.startswith("stripe") else value
-                if p.kind == "slack-webhook":
-                    body = value.rsplit("/", 1)[-1]
-                if self._fake_body(body, p):
-                    continue
-                name = self.name_before(start)
-                if p.kind == "google-api-key" and self.public_google(name):
-                    continue
-                self.taken.append((start, end))
-                self.add(kind=p.kind, provider=p.provider, value=value, start=start, name=name, group="value")
-                if name and (m2 := _PUBLIC_PREFIX.search(name)) and m2.start() == 0 and p.kind not in TEST_KINDS:
-                    self.add(kind="public-env-secret", provider=p.provider, value=value, start=start, name=name)
+            for p in PROVIDERS:
+                if tok.startswith(p.prefixes):
+                    km = p.regex.match(text, m.start())
+                    if km and self.provider_hit(p, km.start(), km.end()):
+                        break
+        for p in URL_PROVIDERS:
+            if p.prefixes[0] in text:
+                for km in p.regex.finditer(text):
+                    self.provider_hit(p, km.start(), km.end())
+
+    def provider_hit(self, p: _Provider, start: int, end: int) -> bool:
+        text = self.text
+        if p.context and not any(c in text for c in p.context):
+            return False
+        if start > 0 and _TOKEN_CHAR.match(text[start - 1]) and p not in URL_PROVIDERS:
+            return False
+        if end < len(text) and _TOKEN_CHAR.match(text[end]) and p.kind in ("aws-access-key-id", "twilio-api-key", "google-api-key"):
+            return False
+        value = text[start:end]
+        if p.kind == "openai-api-key" and value.startswith("sk-ant-"):
+            return False
+        body = value.split("_", 2)[-1] if p.kind.startswith("stripe") else value
+        if p.kind == "slack-webhook":
+            body = value.rsplit("/", 1)[-1]
+        if self._fake_body(body, p):
+            return False
+        name = self.name_before(start)
+        self.taken.append((start, end))
+        if p.kind == "google-api-key" and self.public_google(name):
+            return True
+        self.add(kind=p.kind, provider=p.provider, value=value, start=start, name=name, group="value")
+        if name and (m2 := _PUBLIC_PREFIX.search(name)) and m2.start() == 0 and p.kind not in TEST_KINDS:
+            self.add(kind="public-env-secret", provider=p.provider, value=value, start=start, name=name)
+        return True
 
     def _fake_body(self, body: str, p: _Provider) -> bool:
         if fake_token(body) or entropy(body) < p.min_entropy:
@@ -619,11 +662,40 @@ class _Scan:
             cloud = bool(_CLOUD_HOSTS.search(host))
             kind = "db-url-password-local" if local else ("db-url-password-cloud" if cloud else "db-url-password")
             self.taken.append((start, m.end("pw")))
-            self.add(kind=kind, provider=base, value=pw, start=start, name=self.name_before(j) or host,
-                     group="value")
+            self.add(kind=kind, provider=base, value=pw, start=start, name=self.name_before(j), group="value")
 
     # -- 4. assignments to secret-like names
     def assignments(self) -> None:
+        if self.config_slot and self.ctx.language is not Language.JSON:
+            self.config_assignments()
+            return
+        text = self.text
+        for m in _OP_QUOTE.finditer(text):
+            op_end = m.end() - 1                       # the opening quote
+            if text[m.start()] == ">" and text[m.start() - 1:m.start()] != "=":
+                continue
+            before = text[max(0, m.start() - 80):op_end]
+            low = " ".join(before[-64:].split()[-3:]).lower()    # the last words before the operator
+            if not any(w in low for w in _HINT_WORDS):
+                continue
+            nl = before.rfind("\n")
+            if nl >= 0:
+                before = before[nl + 1:]
+            nm = _NAME_END.search(before, max(0, len(before) - 72))
+            if not nm:
+                continue
+            q = text[op_end]
+            close = text.find(q, op_end + 1)
+            eol = text.find("\n", op_end + 1)
+            if close < 0 or (0 <= eol < close):
+                continue
+            value = text[op_end + 1:close]
+            if q == "`" and "${" in value:
+                continue
+            ls = text.rfind("\n", 0, op_end) + 1
+            self.assignment(nm.group("name"), value, op_end + 1, ls, "")
+
+    def config_assignments(self) -> None:
         text = self.text
         done: set[int] = set()
         for h in _HINT.finditer(text):
@@ -631,17 +703,31 @@ class _Scan:
             if ls in done:
                 continue
             done.add(ls)
-            line = text[ls:le]
-            if len(line) > 4000:
-                line = line[:4000]
-            for m in _ASSIGN_Q.finditer(line):
-                vg = "v1" if m.group("v1") is not None else "v2" if m.group("v2") is not None else "v3"
-                self.assignment(m.group("name"), m.group(vg), ls + m.start(vg), ls, line)
-            if self.config_slot:
-                m = _ASSIGN_U.match(line)
-                if m:
-                    g = "value" if m.group("value") is not None else "dvalue"
-                    self.assignment(m.group("name") or m.group("dname"), m.group(g), ls + m.start(g), ls, line)
+            line = self.assignment_line(ls, le)
+            # `- key: SECRET_KEY` / `- name: DB_PASSWORD` / `"SECRET": {`: the value sits on the next lines
+            if self.config_slot and (_PAIR_NAME.search(line) or _OBJ_NAME.search(line)):
+                nxt = le
+                for _ in range(3):
+                    if nxt >= len(text):
+                        break
+                    ns, ne = nxt + 1, text.find("\n", nxt + 1)
+                    ne = len(text) if ne < 0 else ne
+                    if ns not in done:
+                        done.add(ns)
+                        self.assignment_line(ns, ne)
+                    nxt = ne
+
+    def assignment_line(self, ls: int, le: int) -> str:
+        line = self.text[ls:min(le, ls + 4000)]
+        for m in _ASSIGN_Q.finditer(line):
+            vg = "v1" if m.group("v1") is not None else "v2" if m.group("v2") is not None else "v3"
+            self.assignment(m.group("name"), m.group(vg), ls + m.start(vg), ls, line)
+        if self.config_slot:
+            m = _ASSIGN_U.match(line)
+            if m:
+                g = "value" if m.group("value") is not None else "dvalue"
+                self.assignment(m.group("name") or m.group("dname"), m.group(g), ls + m.start(g), ls, line)
+        return line
 
     def _pair_name(self, ls: int) -> str | None:
         """`value:` in render.yaml / k8s / app.json takes its name from `key:`/`name:` just above."""
@@ -739,6 +825,7 @@ class _Scan:
             if (line, name) in seen or self.in_comment(line):
                 continue
             seen.add((line, name))
+            self.taken.append((pos, pos + len(value)))
             self.add(kind="fallback", provider="generic", value=value, start=pos, name=name,
                      placeholder=is_placeholder(value, name) or self.dev_file, fallback_for=name, group="fallback")
         # Reads the env-read extractor found (EnvRead.default) that our own patterns did not.
@@ -787,8 +874,11 @@ class _Scan:
                     v, p = val(m)
                     yield m.group("n1"), v, p
         elif lang is Language.PYTHON:
-            if "environ" in text or "getenv" in text or "config(" in text or "env(" in text or "env.str(" in text:
-                for m in _FALLBACK_PY.finditer(text):
+            for rx in _FALLBACK_PY:
+                for m in rx.finditer(text):
+                    if rx.pattern.startswith(("env", "config")) and m.start() > 0 and (
+                            text[m.start() - 1].isalnum() or text[m.start() - 1] in "_"):
+                        continue   # my_config(…), get_env(…): not the library call
                     v, p = val(m)
                     yield m.group("n1"), v, p
             if "BaseSettings" in text:
@@ -801,7 +891,9 @@ class _Scan:
         text = self.text
         if not self.is_code or not ("jwt" in text or "cookieParser" in text):
             return
-        for m in _JWT_CALL.finditer(text):
+        for m in (m for rx in _JWT_CALLS for m in rx.finditer(text)):
+            if m.start() > 0 and (text[m.start() - 1].isalnum() or text[m.start() - 1] in "_$"):
+                continue
             callee = m.group(0).rstrip("( \t")
             arg_index = 0 if callee.endswith("cookieParser") else 1
             lit = _nth_literal_arg(text, m.end(), arg_index)
@@ -811,8 +903,9 @@ class _Scan:
             if not value or is_template(value):
                 continue
             line = self.line_of(pos)
-            if self.in_comment(line):
+            if self.in_comment(line) or self.overlaps(pos, pos + len(value)):
                 continue
+            self.taken.append((pos, pos + len(value)))
             self.add(kind="signing-secret", provider="generic", value=value, start=pos, name=callee,
                      placeholder=is_placeholder(value, "jwt secret") or self.dev_file, group="value")
 
@@ -892,10 +985,10 @@ def extract_secrets(ctx: FileContext, facts: FileFacts) -> None:
     scan.providers()
     scan.private_keys()
     scan.url_passwords()
-    scan.assignments()
     if ctx.language.is_code:
         scan.fallbacks()
         scan.signing_calls()
+    scan.assignments()
     scan.public_names()
 
 
