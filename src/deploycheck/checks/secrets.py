@@ -131,7 +131,7 @@ def _var(c: SecretCandidate) -> str:
 def classify(c: SecretCandidate, role: Role | None) -> Rule | None:
     """The rule a candidate breaks in a file of this role, or None. The whole policy lives here."""
     kind = c.kind
-    provider = kind not in _NOT_PROVIDER
+    provider = kind not in _NOT_PROVIDER and not kind.startswith("db-url")
     if kind == "public-env-secret":
         return None if role in _QUIET or c.in_comment else PUBLIC_ENV_SECRET
     if c.in_comment and not (provider or kind == "private-key"):

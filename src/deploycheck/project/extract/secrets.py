@@ -164,7 +164,7 @@ _SIGNING_NAMES = frozenset({
     "secret", "secretkey", "sessionsecret", "jwtsecret", "jwtsecretkey", "jwtkey", "jwtsigningkey",
     "cookiesecret", "signingkey", "signingsecret", "tokensecret", "authsecret", "nextauthsecret",
     "secretkeybase", "accesstokensecret", "refreshtokensecret", "jwtaccesssecret", "jwtrefreshsecret",
-    "hmacsecret", "hmackey", "sessionkey", "appsecretkey", "jwtprivatekey", "betterauthsecret",
+    "hmacsecret", "hmackey", "appsecretkey", "jwtprivatekey", "betterauthsecret",
 })
 
 
@@ -247,33 +247,45 @@ def is_placeholder(value: str, name: str = "") -> bool:
     return len(residue) <= max(4, int(0.25 * len(low)))
 
 
+# Placeholder words for long random tokens: no three-letter entries, which random text contains by chance.
+_TOKEN_PLACEHOLDERS = ("example", "sample", "placeholder", "changeme", "replace", "your", "xxxxx", "*****",
+                       "...", "dummy", "fake", "redacted", "insert", "notreal", "goes_here", "goes-here")
+
+
 def fake_token(body: str) -> bool:
     """For provider-shaped tokens, whose shape is already specific: only explicit placeholder words,
     a repeated unit (xxxx, 0000, abcabc) or a template mark the token as fake. (A run-of-letters
     heuristic would drop real-looking keys such as AKIAJKLMNOPQRSTU2345.)"""
     low = body.lower()
-    if is_template(body) or any(p in low for p in _PLACEHOLDER_SUBSTR):
+    if is_template(body) or any(p in low for p in _TOKEN_PLACEHOLDERS):
         return True
     s = re.sub(r"[^a-z0-9]", "", low)
-    return any((s[:k] * (len(s) // k + 1))[:len(s)] == s for k in range(1, max(2, len(s) // 3 + 1)))
+    return any((s[:k] * (len(s) // k + 1))[:len(s)] == s for k in range(1, min(9, max(2, len(s) // 3 + 1))))
 
 
 _VOWELS = frozenset("aeiou")
 
 
+_DIGIT_GROUPS = re.compile(r"\d+")
+
+
 def _wordy(v: str) -> bool:
-    """Made of words (a sentence, an identifier, a slug): 'handleStripeWebhook', 'long-random-string'."""
-    tokens = [t for t in re.split(r"[^A-Za-z]+", v) for t in _CAMEL.findall(t)]
+    """Made of words (a sentence, an identifier, a slug): 'handleStripeWebhook', 'long-random-string'.
+    Machine-made strings interleave digits (three or more digit groups): never wordy."""
+    if len(_DIGIT_GROUPS.findall(v)) >= 3:
+        return False
     letters = sum(1 for c in v if c.isalnum())
     if not letters:
         return True
     wordish = 0
-    for t in tokens:
-        low = t.lower()
-        if len(t) >= 3 and not (t[0].islower() and any(c.isupper() for c in t)):
-            vr = sum(c in _VOWELS for c in low) / len(low)
-            if 0.2 <= vr <= 0.75 and not re.search(r"[^aeiouy]{5}", low):
-                wordish += len(t)
+    for seg in re.split(r"[^A-Za-z]+", v):
+        parts = [seg] if (seg.islower() or seg.isupper() or seg.istitle()) else _CAMEL.findall(seg)
+        for t in parts:
+            low = t.lower()
+            if len(t) >= 3:
+                vr = sum(c in _VOWELS for c in low) / len(low)
+                if 0.2 <= vr <= 0.75 and not re.search(r"[^aeiouy]{5}", low):
+                    wordish += len(t)
     return wordish >= 0.5 * letters
 
 
@@ -628,7 +640,7 @@ class _Scan:
             lines = [ln for ln in lines if ln and ":" not in ln]   # drop "Proc-Type:" style headers
             body = "".join(lines)
             b64 = re.sub(r"[^A-Za-z0-9+/=]", "", body)
-            if len(b64) < 64 or "..." in body or fake_token(b64) or entropy(b64) < 4.0:
+            if len(b64) < 64 or "..." in body or fake_token(b64[:64]) or entropy(b64) < 4.0:
                 continue
             kind = (m.group(1) or "").strip().lower().replace(" ", "-") or "pkcs8"
             self.taken.append((start, m.end() + (end.end() if end else len(body_raw))))
@@ -658,9 +670,9 @@ class _Scan:
             start = m.start("pw")
             if self.overlaps(start, m.end("pw")):
                 continue
-            local = bool(_LOCAL_HOSTS.match(host.split(":")[0]))
-            cloud = bool(_CLOUD_HOSTS.search(host))
-            kind = "db-url-password-local" if local else ("db-url-password-cloud" if cloud else "db-url-password")
+            if _LOCAL_HOSTS.match(host.split(":")[0]):
+                continue   # a developer's own database: not a production credential
+            kind = "db-url-password-cloud" if _CLOUD_HOSTS.search(host) else "db-url-password"
             self.taken.append((start, m.end("pw")))
             self.add(kind=kind, provider=base, value=pw, start=start, name=self.name_before(j), group="value")
 
@@ -670,13 +682,14 @@ class _Scan:
             self.config_assignments()
             return
         text = self.text
+        hints = _HINT_WORDS if self.is_code else _HINT_WORDS + ("value",)   # JSON {"key": …, "value": …}
         for m in _OP_QUOTE.finditer(text):
             op_end = m.end() - 1                       # the opening quote
             if text[m.start()] == ">" and text[m.start() - 1:m.start()] != "=":
                 continue
             before = text[max(0, m.start() - 80):op_end]
             low = " ".join(before[-64:].split()[-3:]).lower()    # the last words before the operator
-            if not any(w in low for w in _HINT_WORDS):
+            if not any(w in low for w in hints):
                 continue
             nl = before.rfind("\n")
             if nl >= 0:
