@@ -221,7 +221,7 @@ def _is_sequence(s: str) -> bool:
         best = max(best, run)
     if best >= 0.6 * len(s):
         return True
-    for k in range(1, len(s) // 3 + 1):
+    for k in range(1, min(9, len(s) // 3 + 1)):
         if (s[:k] * (len(s) // k + 1))[:len(s)] == s:
             return True
     return False
@@ -429,12 +429,12 @@ _HINT_WORDS = ("secret", "pass", "pwd", "token", "key", "auth", "credential", "s
 # is then read backwards from the operator (`_NAME_END`) only when the few characters before it hold
 # a secret-ish word.
 _OP_QUOTE = re.compile(r"""[=:>][ \t]*(?:[rRbBuU]{1,2}(?=['"]))?['"`]""")
-_NAME_END = re.compile(
-    r"""(?P<name>[A-Za-z_$@][\w$@]*(?:[.-][A-Za-z_$][\w$]*)*(?:\[\s*['"][^'"\n]{1,80}['"]\s*\])?)['"]?"""
+_NAME_END = re.compile(   # possessive quantifiers: no backtracking into long identifiers (Python 3.11+)
+    r"""(?<![\w$@.-])(?P<name>[A-Za-z_$@][\w$@]*+(?:[.-][A-Za-z_$][\w$]*+)*+(?:\[\s*['"][^'"\n]{1,80}['"]\s*\])?)['"]?"""
     r"""(?:\s*:\s*[A-Za-z_][\w.<>\[\]| ]{0,40}?)?\s*(?::=|=>|\?\?=|\|\|=|(?<![=!<>])=|:)[ \t]*(?:[rRbBuU]{1,2})?$""")
 # NAME <op> 'literal' (code, JSON, quoted YAML/TOML): the value in one of three quote styles.
 _ASSIGN_Q = re.compile(
-    r"""(?P<name>[A-Za-z_$@][\w$@]*(?:[.-][A-Za-z_$][\w$]*)*(?:\[\s*['"][^'"\n]{1,80}['"]\s*\])?)"""
+    r"""(?<![\w$@.-])(?P<name>[A-Za-z_$@][\w$@]*+(?:[.-][A-Za-z_$][\w$]*+)*+(?:\[\s*['"][^'"\n]{1,80}['"]\s*\])?)"""
     r"""['"]?(?:\s*:\s*[A-Za-z_][\w.<>\[\]| ]{0,40}?)?\s*(?P<op>:=|=>|\?\?=|\|\|=|=(?![=>~])|:)\s*"""
     r"""(?:SecretStr\(\s*|Secret\(\s*)?(?:[rRbBuU]{1,2}(?=['"]))?"""
     r"""(?:'(?P<v1>[^'\n]*)'|"(?P<v2>[^"\n]*)"|`(?P<v3>[^`\n]*)`)""")
@@ -443,8 +443,10 @@ _ASSIGN_U = re.compile(
     r"^\s*(?:export\s+|ENV\s+|ARG\s+|set\s+|-\s+)?(?P<name>[A-Za-z_][\w.-]*)\s*(?P<op>=|:(?=\s))\s*"
     r"(?P<value>[^\s'\"#`|>&{\[*!][^\s#]*)\s*(?:#.*)?$"
     r"|^\s*ENV\s+(?P<dname>[A-Za-z_]\w*)\s+(?P<dvalue>[^\s='\"][^\s#]*)\s*$")
+_NAME_BEFORE = re.compile(
+    r"""(?<![\w$.-])([A-Za-z_$][\w$.-]*+(?:\[\s*['"][^'"]+['"]\s*\])?)['"]?\s*(?::|=|=>|\s)\s*['"`]?\s*(?:Bearer\s+)?$""")
 _PAIR_NAME = re.compile(r"""(?:^|[\s{,-])['"]?(?:key|name|Name|Key|ParameterKey)['"]?\s*[:=]\s*['"]?([A-Za-z_][\w.-]*)""")
-_OBJ_NAME = re.compile(r"""['"]?([A-Za-z_][\w.-]*)['"]?\s*:\s*\{\s*$""")
+_OBJ_NAME = re.compile(r"""(?<![\w.-])['"]?([A-Za-z_][\w.-]*+)['"]?\s*:\s*\{\s*$""")
 
 _URL_CREDS = re.compile(r"://(?P<user>[^\s:/@'\"`<>{}]*):(?P<pw>[^\s@/'\"`<>]+)@(?P<host>[^\s/:?#'\"`,;)\]}]+)")
 _URL_SCHEMES = ("postgres", "postgresql", "mysql", "mariadb", "mongodb", "mongodb+srv", "redis", "rediss",
@@ -512,8 +514,15 @@ class _Scan:
         self.taken: list[tuple[int, int]] = []        # (start, end) of values already reported
         self.seen: set[tuple[int, str, str]] = set()   # (line, group, digest)
         self.dev_file = bool(_DEV_STEM.search(ctx.path.lower()))
+        self._low: str | None = None
         self.is_code = ctx.language.is_code
         self.config_slot = ctx.language in _CONFIG_LANGS
+
+    @property
+    def low(self) -> str:
+        if self._low is None:
+            self._low = self.text.lower()
+        return self._low
 
     # -- positions
     def line_of(self, pos: int) -> int:
@@ -522,9 +531,13 @@ class _Scan:
         return bisect.bisect_left(self._nl, pos) + 1
 
     def line_bounds(self, pos: int) -> tuple[int, int]:
-        start = self.text.rfind("\n", 0, pos) + 1
-        end = self.text.find("\n", pos)
-        return start, (len(self.text) if end < 0 else end)
+        """Start and end offsets of the line holding `pos`: O(log n), also on one-line minified files."""
+        line = self.line_of(pos)
+        nl = self._nl
+        assert nl is not None
+        start = nl[line - 2] + 1 if line >= 2 else 0
+        end = nl[line - 1] if line - 1 < len(nl) else len(self.text)
+        return start, end
 
     def overlaps(self, start: int, end: int) -> bool:
         return any(s < end and start < e for s, e in self.taken)
@@ -545,11 +558,10 @@ class _Scan:
         ls, le = self.line_bounds(start)
         s, e = mask_span or (start, start + len(value))
         masked = mask_secret(value)
-        raw = self.text[ls:le]
-        if s < le:
-            raw = self.text[ls:s] + masked + self.text[min(e, le):le]
+        lo, hi = max(ls, s - 160), min(le, max(e, s) + 160)     # long lines: a window around the value
+        raw = self.text[lo:s] + masked + self.text[min(e, le):hi] if s < le else self.text[lo:hi]
         snippet = redact_line(raw.strip())[:240]
-        col = len(self.text[ls:start]) + 1
+        col = start - ls + 1
         self.facts.secrets.append(SecretCandidate(
             location=Location(self.ctx.path, line, col), kind=kind, provider=provider, masked=masked,
             digest=digest, name=name, entropy=round(entropy(value), 2), placeholder=placeholder,
@@ -612,7 +624,7 @@ class _Scan:
     def public_google(self, name: str | None) -> bool:
         """Firebase web config and browser Maps keys are public identifiers by design."""
         text = self.text
-        if "authDomain" in text or "firebase" in text.lower() or self.ctx.client_side:
+        if "authDomain" in text or "firebase" in self.low or self.ctx.client_side:
             return True
         if name and _PUBLIC_PREFIX.match(name):
             return True
@@ -622,7 +634,7 @@ class _Scan:
         """The variable/key a value at `pos` is assigned to, on the same line."""
         ls, _ = self.line_bounds(pos)
         before = self.text[max(ls, pos - 200):pos]
-        m = re.search(r"""([A-Za-z_$][\w$.-]*(?:\[\s*['"][^'"]+['"]\s*\])?)['"]?\s*(?::|=|=>|\s)\s*['"`]?\s*(?:Bearer\s+)?$""", before)
+        m = _NAME_BEFORE.search(before)
         return _last_segment(m.group(1)) if m else None
 
     # -- 2. private keys
@@ -698,14 +710,13 @@ class _Scan:
             if not nm:
                 continue
             q = text[op_end]
-            close = text.find(q, op_end + 1)
-            eol = text.find("\n", op_end + 1)
-            if close < 0 or (0 <= eol < close):
+            close = text.find(q, op_end + 1, op_end + 1200)
+            if close < 0 or text.find("\n", op_end + 1, close) >= 0:
                 continue
             value = text[op_end + 1:close]
             if q == "`" and "${" in value:
                 continue
-            ls = text.rfind("\n", 0, op_end) + 1
+            ls, _ = self.line_bounds(op_end)
             self.assignment(nm.group("name"), value, op_end + 1, ls, "")
 
     def config_assignments(self) -> None:
@@ -817,7 +828,7 @@ class _Scan:
         if ("secretaccesskey" in joined or ("aws" in ws and "secret" in ws)) and re.fullmatch(r"[A-Za-z0-9/+]{40}", v) \
                 and entropy(v) >= 3.5:
             return "aws-secret-access-key", "AWS"
-        twilio = "twilio" in ws or ("twilio" in text.lower() and ws & {"auth", "authtoken"})
+        twilio = "twilio" in ws or (bool(ws & {"auth", "authtoken"}) and "twilio" in self.low)
         if twilio and ws & {"auth", "token", "secret", "authtoken"} and re.fullmatch(r"[0-9a-fA-F]{32}", v):
             return "twilio-auth-token", "Twilio"
         if "postmark" in ws and _UUID.fullmatch(v):
@@ -850,7 +861,7 @@ class _Scan:
             if is_template(read.default) or "://" in read.default:
                 continue
             ls = self._line_start(read.location.line)
-            idx = self.text.find(read.default, ls)
+            idx = self.text.find(read.default, ls, ls + 4000)
             pos = idx if idx >= 0 else ls
             seen.add((read.location.line, read.name))
             self.add(kind="fallback", provider="generic", value=read.default, start=pos, name=read.name,
@@ -938,7 +949,7 @@ class _Scan:
             seen.add(name)
             # the literal value set on this line, if any (dotenv, YAML, code assignment)
             ls, le = self.line_bounds(m.start())
-            after = text[m.end():le]
+            after = text[m.end():min(le, m.end() + 400)]
             vm = re.match(r"""['"]?\s*[:=]\s*(?:'([^'\n]*)'|"([^"\n]*)"|([^\s#'"]+))""", after)
             value = next((g for g in vm.groups() if g), None) if vm else None
             if value and not is_template(value) and not is_placeholder(value, name):
@@ -948,7 +959,7 @@ class _Scan:
                 self.facts.secrets.append(SecretCandidate(
                     location=Location(self.ctx.path, line, len(text[ls:m.start()]) + 1),
                     kind="public-env-secret", provider="generic", masked="", digest="", name=name,
-                    in_comment=False, snippet=redact_line(text[ls:le].strip())[:240]))
+                    in_comment=False, snippet=redact_line(text[max(ls, m.start() - 120):min(le, m.end() + 120)].strip())[:240]))
 
 
 def _nth_literal_arg(text: str, pos: int, n: int) -> tuple[str, int] | None:
@@ -962,9 +973,9 @@ def _nth_literal_arg(text: str, pos: int, n: int) -> tuple[str, int] | None:
     while i < end:
         c = text[i]
         if c in "'\"`":
-            j = text.find(c, i + 1)
+            j = text.find(c, i + 1, end)
             while j > 0 and text[j - 1] == "\\":
-                j = text.find(c, j + 1)
+                j = text.find(c, j + 1, end)
             if j < 0:
                 return None
             if depth == 0 and index == n and not text[arg_start:i].strip():
