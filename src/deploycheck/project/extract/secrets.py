@@ -216,10 +216,16 @@ def _is_sequence(s: str) -> bool:
     if len(s) < 4:
         return True
     best = run = 1
+    covered = 0                      # characters inside runs of 4 or more (0123456789abcdef0123…)
     for a, b in zip(s, s[1:]):
-        run = run + 1 if abs(ord(b) - ord(a)) == 1 else 1
+        if abs(ord(b) - ord(a)) == 1:
+            run += 1
+        else:
+            covered += run if run >= 4 else 0
+            run = 1
         best = max(best, run)
-    if best >= 0.6 * len(s):
+    covered += run if run >= 4 else 0
+    if best >= 0.6 * len(s) or covered >= 0.7 * len(s):
         return True
     for k in range(1, min(9, len(s) // 3 + 1)):
         if (s[:k] * (len(s) // k + 1))[:len(s)] == s:
