@@ -29,7 +29,7 @@ import binascii
 import bisect
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Iterator
 
@@ -186,13 +186,13 @@ _PLACEHOLDER_SUBSTR = (
     "dev_only", "local-only", "ci-only", "ci_only",
 )
 _DUMMY_WORDS = sorted("""
-secret secrets password passwd pass passphrase token tokens key keys api apikey test testing tests dev
+secret password passwd pass passphrase token key api apikey test testing dev
 development local localhost prod production staging only session jwt cookie signing sign auth admin
 administrator root user username default value string random long short characters chars char least more
 than use this that not the and for with app application change please here some super top very strong
 demo private public client server access refresh web hook webhook postgres postgresql mysql mariadb mongo
 mongodb redis rabbit rabbitmq guest database letmein welcome qwerty abc abcd abcdef foo bar baz hello
-world your our any new temp temporary dummy default insecure unsafe fixture fixtures seed hunter
+world your our any new temp temporary dummy default insecure unsafe fixture seed hunter
 """.split(), key=len, reverse=True)
 _DUMMY_RX = re.compile("|".join(_DUMMY_WORDS))
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -201,6 +201,20 @@ _HASH_PREFIX = re.compile(r"^(sha1|sha256|sha384|sha512|md5)[-:=]|^\$(2[abxy]?|a
 _EMAIL = re.compile(r"^[^@\s]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 _HOSTNAME = re.compile(r"^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:\d+)?$")
 _PATHLIKE = re.compile(r"^(~?/|\.{1,2}/|[A-Za-z]:\\)|^[\w.-]+(/[\w.-]+)+/?$")
+_ABS_PATH = re.compile(r"^(~?/|\.{1,2}/|[A-Za-z]:\\)")
+
+
+def _path_like(v: str) -> bool:
+    """A file path or a URL path: rooted, or slash-separated words ('config/keys/app.pem'). Base64 keys
+    contain slashes too, so relative paths need wordy segments."""
+    if re.match(r"^[A-Za-z]:\\", v):
+        return True
+    if not _PATHLIKE.match(v):
+        return False
+    if len(_DIGIT_GROUPS.findall(v)) >= 3 and re.search(r"[a-z]", v) and re.search(r"[A-Z]", v):
+        return False   # digits scattered through mixed case: base64, not a path
+    segments = [seg for seg in re.split(r"[/.~]", v) if seg]
+    return all(_wordy(seg) or len(seg) <= 3 for seg in segments)
 _NUMBERISH = re.compile(r"^[-+]?\d+([.,]\d+)*(ms|s|m|h|d|w|y|kb|mb|gb|%)?$", re.I)
 _BOOLISH = frozenset({"true", "false", "yes", "no", "on", "off", "none", "null", "nil", "undefined", "0", "1"})
 _AUTH_PREFIX = re.compile(r"^(Bearer|Basic|Token|token|bearer|Bot)\s+")
@@ -240,7 +254,9 @@ def is_placeholder(value: str, name: str = "") -> bool:
     if not v or is_template(v):
         return True
     low = v.lower()
-    if any(p in low for p in _PLACEHOLDER_SUBSTR):
+    # a long machine-made value contains 'todo' or 'xxx' by chance: only long placeholder words count
+    machine = len(v) >= 20 and len(_DIGIT_GROUPS.findall(v)) >= 3
+    if any(p in low for p in (_TOKEN_PLACEHOLDERS if machine else _PLACEHOLDER_SUBSTR)):
         return True
     if _is_sequence(low):
         return True
@@ -285,10 +301,11 @@ def _wordy(v: str) -> bool:
         return True
     wordish = 0
     for seg in re.split(r"[^A-Za-z]+", v):
-        parts = [seg] if (seg.islower() or seg.isupper() or seg.istitle()) else _CAMEL.findall(seg)
+        whole = seg.islower() or seg.isupper() or seg.istitle()
+        parts = [seg] if whole else _CAMEL.findall(seg)
         for t in parts:
             low = t.lower()
-            if len(t) >= 3:
+            if len(t) >= 3 and (whole or not t.isupper()):   # 'EKM' inside 'd1lh5EKMOlMCOZ' is noise
                 vr = sum(c in _VOWELS for c in low) / len(low)
                 if 0.2 <= vr <= 0.75 and not re.search(r"[^aeiouy]{5}", low):
                     wordish += len(t)
@@ -302,7 +319,7 @@ def is_random(value: str) -> bool:
     if n < 16 or n > 1000 or any(c.isspace() for c in v):
         return False
     if (_UUID.fullmatch(v) or _HASH_PREFIX.search(v) or "://" in v or _EMAIL.match(v)
-            or _PATHLIKE.match(v) or _HOSTNAME.match(v) or _is_sequence(v)):
+            or _path_like(v) or _HOSTNAME.match(v) or _is_sequence(v)):
         return False
     if _HEX.fullmatch(v):
         return n >= 32 and entropy(v) >= 3.0
@@ -326,7 +343,7 @@ def is_password_shaped(value: str) -> bool:
         return False
     if not any(c.isalpha() for c in v) or not any(not c.isalpha() for c in v):
         return False
-    if _EMAIL.match(v) or _PATHLIKE.match(v) or _HOSTNAME.match(v) or _UUID.fullmatch(v) or _HASH_PREFIX.search(v):
+    if _EMAIL.match(v) or _path_like(v) or _HOSTNAME.match(v) or _UUID.fullmatch(v) or _HASH_PREFIX.search(v):
         return False
     if re.fullmatch(r"[a-z]+([_-][a-z]+)*", v) or re.fullmatch(r"[A-Za-z]+[_.-]?\d{1,4}", v) and _wordy(v):
         return False
@@ -339,7 +356,7 @@ def is_credential_value(value: str) -> bool:
     v = value.strip()
     if not v or v.lower() in _BOOLISH or _NUMBERISH.match(v) or _EMAIL.match(v) or _HOSTNAME.match(v):
         return False
-    if "://" in v or _PATHLIKE.match(v) or len(v.split()) > 2 or len(v) < 4:
+    if "://" in v or _path_like(v) or len(v.split()) > 2 or len(v) < 4:
         return False
     return True
 
@@ -519,6 +536,8 @@ class _Scan:
         self._nl: list[int] | None = None
         self.taken: list[tuple[int, int]] = []        # (start, end) of values already reported
         self.seen: set[tuple[int, str, str]] = set()   # (line, group, digest)
+        self.pending: list[tuple[SecretCandidate, int]] = []
+        self.masks: dict[int, list[tuple[int, int, str]]] = {}   # line -> spans of values, masked
         self.dev_file = bool(_DEV_STEM.search(ctx.path.lower()))
         self._low: str | None = None
         self.is_code = ctx.language.is_code
@@ -561,17 +580,42 @@ class _Scan:
         if key in self.seen:
             return
         self.seen.add(key)
-        ls, le = self.line_bounds(start)
+        ls, _ = self.line_bounds(start)
         s, e = mask_span or (start, start + len(value))
         masked = mask_secret(value)
-        lo, hi = max(ls, s - 160), min(le, max(e, s) + 160)     # long lines: a window around the value
-        raw = self.text[lo:s] + masked + self.text[min(e, le):hi] if s < le else self.text[lo:hi]
-        snippet = redact_line(raw.strip())[:240]
-        col = start - ls + 1
-        self.facts.secrets.append(SecretCandidate(
-            location=Location(self.ctx.path, line, col), kind=kind, provider=provider, masked=masked,
+        if e > s:
+            self.masks.setdefault(line, []).append((s, e, masked))
+        self.pending.append((SecretCandidate(
+            location=Location(self.ctx.path, line, start - ls + 1), kind=kind, provider=provider, masked=masked,
             digest=digest, name=name, entropy=round(entropy(value), 2), placeholder=placeholder,
-            fallback_for=fallback_for, in_comment=self.in_comment(line), snippet=snippet))
+            fallback_for=fallback_for, in_comment=self.in_comment(line)), s))
+
+    def add_name_only(self, *, kind: str, name: str, start: int) -> None:
+        """A finding about a name, with no value on the line (a read of NEXT_PUBLIC_…_SECRET)."""
+        line = self.line_of(start)
+        ls, _ = self.line_bounds(start)
+        self.pending.append((SecretCandidate(
+            location=Location(self.ctx.path, line, start - ls + 1), kind=kind, provider="generic", masked="",
+            digest="", name=name, in_comment=self.in_comment(line)), start))
+
+    def finish(self) -> None:
+        """Attach snippets once every value of the file is known: a line holding two secrets shows
+        both masked, whichever candidate the snippet belongs to."""
+        for cand, pos in self.pending:
+            ls, le = self.line_bounds(pos)
+            lo, hi = max(ls, pos - 160), min(le, pos + 200)        # long lines: a window around the value
+            parts, cur = [], lo
+            for s, e, masked in sorted(self.masks.get(cand.location.line or 0, ())):
+                if e <= cur or s >= hi:
+                    continue
+                s, e = max(s, cur), min(e, le)
+                parts.append(self.text[cur:s])
+                parts.append(masked)
+                cur = e
+                hi = max(hi, min(le, e + 40))
+            parts.append(self.text[cur:hi] if cur < hi else "")
+            snippet = redact_line("".join(parts).strip())[:240]
+            self.facts.secrets.append(replace(cand, snippet=snippet))
 
     # -- 1. provider keys
     def providers(self) -> None:
@@ -962,10 +1006,7 @@ class _Scan:
                 vstart = m.end() + vm.start(next(i for i, g in enumerate(vm.groups(), 1) if g))
                 self.add(kind="public-env-secret", provider="generic", value=value, start=vstart, name=name)
             else:
-                self.facts.secrets.append(SecretCandidate(
-                    location=Location(self.ctx.path, line, len(text[ls:m.start()]) + 1),
-                    kind="public-env-secret", provider="generic", masked="", digest="", name=name,
-                    in_comment=False, snippet=redact_line(text[max(ls, m.start() - 120):min(le, m.end() + 120)].strip())[:240]))
+                self.add_name_only(kind="public-env-secret", name=name, start=m.start())
 
 
 def _nth_literal_arg(text: str, pos: int, n: int) -> tuple[str, int] | None:
@@ -1020,6 +1061,7 @@ def extract_secrets(ctx: FileContext, facts: FileFacts) -> None:
         scan.signing_calls()
     scan.assignments()
     scan.public_names()
+    scan.finish()
 
 
 EXTRACTORS = (Extractor("secrets", extract_secrets),)
