@@ -245,3 +245,20 @@ def test_placeholders_and_comments_are_silent_except_fallbacks_and_provider_keys
     assert classify(cand("fallback", placeholder=True), Role.APP) is HARDCODED_FALLBACK
     assert classify(cand("generic", in_comment=True), Role.APP) is None
     assert classify(cand("stripe-secret-key", in_comment=True), Role.APP) is PROVIDER_KEY
+
+
+def test_a_comment_calling_the_value_fake_silences_it():
+    text = ("// This is not actually a secret key, it's a string we XOR with\n"
+            "const XOR_SECRET_KEY = \"58ff90c0dc372ded858cbf8fb2306066\";\n"
+            "const webhook = { secret: \"whsec_6f9f3a63705c44206ca655813bf91b61\" }; // dummy secret\n"
+            f"const apiKey = '{KEY}'; // used by the billing job\n"
+            "const s = process.env.SESSION_SECRET || 'k3yb0ard-cat'; // dummy for local dev\n")
+    got = sorted((c.location.line, c.kind, c.placeholder) for c in facts_of("src/a.ts", text).secrets)
+    assert got == [(2, "generic", True), (3, "stripe-webhook-secret", True), (4, "generic", False),
+                   (5, "fallback", False)]
+
+
+def test_dev_directories_count_as_dev_files():
+    text = f'const event = {{ checkout_token: "{HEX[:33]}" }};\n'
+    assert found("apps/web/scripts/dev/simulate.ts", text) == []
+    assert found("apps/web/scripts/simulate.ts", text) == [(1, "generic", "checkout_token")]

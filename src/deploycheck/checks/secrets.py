@@ -171,27 +171,27 @@ def _message(rule: Rule, c: SecretCandidate) -> str:
         what = ("a database password" if c.kind.startswith("db-url") else
                 "a private key" if c.kind == "private-key" else
                 f"a {_label(c)}" if c.kind not in _NOT_PROVIDER else "a secret")
-        return f"`{c.name or '?'}` holds {what} ({m}) in a committed env file"
+        return f"`{c.name or '?'}` in this committed env file holds {what}: {m}"
     if rule is PUBLIC_ENV_SECRET:
         if m:
-            return f"`{c.name}` is shipped to the browser and holds a secret ({m})"
+            return f"`{c.name}` is shipped to the browser and holds a secret: {m}"
         return f"`{c.name}` is shipped to the browser, and its name says it is a secret"
     if rule is PASSWORD_IN_URL:
-        return f"{c.provider} URL{_var(c)} has its password ({m}) inline"
+        return f"{c.provider} URL{_var(c)} has its password inline: {m}"
     if rule is PRIVATE_KEY:
-        return f"{_label(c)} committed ({m})"
+        return f"{_label(c)} committed: {m}"
     if rule is HARDCODED_FALLBACK:
-        return f"`{c.fallback_for}` falls back to the hard-coded value {m} when it is not set"
+        return f"`{c.fallback_for}` falls back to a hard-coded value when it is not set: {m}"
     if rule is HARDCODED_SIGNING_SECRET:
         where = f"`{c.name}`" if c.name and not c.name.startswith(("jwt.", "jsonwebtoken.", "cookieParser")) \
             else f"{c.name}()" if c.name else "the signing call"
-        return f"signing secret {m} is hard-coded in {where}"
+        return f"signing secret hard-coded in {where}: {m}"
     if rule is HARDCODED_SECRET:
-        return f"`{c.name}` is set to a literal secret ({m})"
+        return f"`{c.name}` is set to a literal secret: {m}"
     if rule is GENERIC_HIGH_ENTROPY:
         what = "a password literal" if c.kind == "password-literal" else "a random-looking literal"
-        return f"`{c.name}` is set to {what} ({m})"
-    return f"{_label(c)} {m} is hard-coded{_var(c)}"
+        return f"`{c.name}` is set to {what}: {m}"
+    return f"{_label(c)} hard-coded{_var(c)}: {m}"
 
 
 def find(project: Project, ctx: object) -> Iterator[Finding]:

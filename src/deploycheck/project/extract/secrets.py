@@ -52,7 +52,13 @@ _SKIP_SUFFIXES = (".pub", ".lock", ".crt", ".cer", ".csr", ".asc.pub")
 _CONFIG_LANGS = frozenset({Language.DOTENV, Language.YAML, Language.TOML, Language.INI, Language.JSON,
                            Language.DOCKERFILE, Language.SHELL, Language.TEXT, Language.OTHER})
 # Settings modules that only ever run on a developer's machine (settings/dev.py, config/local.py).
-_DEV_STEM = re.compile(r"(^|[/_.-])(dev|development|local|test|testing|ci)\.(py|[cm]?[jt]s)$")
+_DEV_STEM = re.compile(r"(^|[/_.-])(dev|development|local|test|testing|ci)\.(py|[cm]?[jt]s)$"
+                       r"|(^|/)(dev|development|local|local-dev|sandbox|playground)/")
+# A human said so next to the value: "// dummy secret", "# not actually a secret", "example key".
+_FAKE_NOTE = re.compile(
+    r"(?i)(?:#|//|/\*|<!--|--|\*)[^\n]*\b(?:dummy|fake|placeholder|example|sample|mock|"
+    r"not\s+(?:actually\s+|really\s+)?(?:a\s+)?(?:real\s+|actual\s+)?(?:secret|sensitive|credential|key)|"
+    r"(?:for\s+)?test(?:ing|s)?\s+only|public\s+by\s+design|safe\s+to\s+(?:commit|share|publish))\b")
 
 
 def _skip_file(path: str) -> bool:
@@ -176,7 +182,7 @@ def is_signing_name(name: str) -> bool:
 
 _TEMPLATE = re.compile(
     r"\$\{|\{\{|\}\}|^\$[A-Za-z_(]|%\(|%s\b|<[^<>]*>|^\{[A-Za-z_][\w.]*\}$|^\[[A-Za-z_ -]+\]$"
-    r"|process\.env|os\.environ|import\.meta|^#\{|^@[A-Za-z_]+@$|^__[A-Za-z_]+__$|^%[A-Za-z_]+%$|^ENC\[|^vault:|^arn:aws:")
+    r"|process\.env|os\.environ|import\.meta|^env\(|^#\{|^@[A-Za-z_]+@$|^__[A-Za-z_]+__$|^%[A-Za-z_]+%$|^ENC\[|^vault:|^arn:aws:")
 _PLACEHOLDER_SUBSTR = (
     "example", "sample", "placeholder", "changeme", "change-me", "change_me", "change me", "changethis",
     "change-this", "change_this", "replace", "your", "xxx", "***", "...", "todo", "fixme", "dummy",
@@ -216,7 +222,9 @@ def _path_like(v: str) -> bool:
     segments = [seg for seg in re.split(r"[/.~]", v) if seg]
     return all(_wordy(seg) or len(seg) <= 3 for seg in segments)
 _NUMBERISH = re.compile(r"^[-+]?\d+([.,]\d+)*(ms|s|m|h|d|w|y|kb|mb|gb|%)?$", re.I)
-_BOOLISH = frozenset({"true", "false", "yes", "no", "on", "off", "none", "null", "nil", "undefined", "0", "1"})
+_BOOLISH = frozenset({"true", "false", "yes", "no", "on", "off", "none", "null", "nil", "undefined", "0", "1",
+                      "read", "write", "read-write", "readonly", "required", "optional", "enabled", "disabled",
+                      "same-origin", "include", "omit", "inherit", "auto", "default"})
 _AUTH_PREFIX = re.compile(r"^(Bearer|Basic|Token|token|bearer|Bot)\s+")
 
 
@@ -570,6 +578,14 @@ class _Scan:
     def in_comment(self, line: int) -> bool:
         return self.ctx.is_comment_line(line)
 
+    def noted_fake(self, pos: int, end: int) -> bool:
+        """A comment after the value on its line, or a comment line just above, calls it fake."""
+        ls, le = self.line_bounds(pos)
+        if _FAKE_NOTE.search(self.text, end, min(le, end + 300)):
+            return True
+        line = self.line_of(pos)
+        return line > 1 and self.in_comment(line - 1) and bool(_FAKE_NOTE.search(self.ctx.line_text(line - 1)[:300]))
+
     # -- output
     def add(self, *, kind: str, provider: str, value: str, start: int, name: str | None = None,
             placeholder: bool = False, fallback_for: str | None = None, group: str | None = None,
@@ -580,6 +596,8 @@ class _Scan:
         if key in self.seen:
             return
         self.seen.add(key)
+        if not placeholder and kind not in ("fallback", "public-env-secret") and self.noted_fake(start, start + len(value)):
+            placeholder = True
         ls, _ = self.line_bounds(start)
         s, e = mask_span or (start, start + len(value))
         masked = mask_secret(value)
