@@ -101,10 +101,10 @@ class Finding:
 
     @property
     def prompt(self) -> str:
-        """A one-paragraph request a user can paste into an AI assistant."""
-        where = f" in {self.location}" if self.location.path else ""
-        return (f"My app has a deploy problem{where}: {self.message}. {self.rule.why} "
-                f"Please change the code so that: {self.fix} Show me the exact edit.")
+        """A one-line request a user can paste into an AI assistant."""
+        where = f"In {self.location}" if self.location.path else "In my app"
+        fix = self.fix.rstrip(".")
+        return f"{where}: {self.message}. {fix}. Show me the exact code change and nothing else."
 
 
 def default_verdict(project: "Project", findings: Sequence[Finding]) -> tuple[Status, str]:
