@@ -58,7 +58,8 @@ def _github(ctx: FileContext, facts: FileFacts, doc: dict) -> None:
                 first = yline(step, "run", item_line(steps, i))
                 if ctx.line_text(first).rstrip().endswith(("|", ">", "|-", ">-", "|+", ">+")):
                     first += 1                     # a block scalar starts on the next line
-                cli.emit(ctx, facts, cli.scan(run, first), f"job {jname}")
+                cli.emit(ctx, facts, cli.scan(run, first), f"job {jname}",
+                         environment if environment in ("production", "staging", "preview") else None)
             uses = scalar(step.get("uses")) or ""
             if "deploy-cloudrun" in uses:
                 _cloudrun_action(ctx, facts, step, jname)
@@ -112,7 +113,8 @@ def _gitlab(ctx: FileContext, facts: FileFacts, doc: dict) -> None:
             for i, line in enumerate(as_list(items)):
                 text = scalar(line)
                 if text:
-                    cli.emit(ctx, facts, cli.scan(text, item_line(items, i, yline(job, key))), f"job {jname}")
+                    cli.emit(ctx, facts, cli.scan(text, item_line(items, i, yline(job, key))), f"job {jname}",
+                             environment if environment in ("production", "staging", "preview") else None)
         facts.env_sources.append(EnvSource(
             name=f"{ctx.path}: {jname}", kind="ci", environment=environment, path=ctx.path, platform="gitlab-ci",
             settings=dedupe(settings), injected=INJECTED["gitlab-ci"], opaque=True))

@@ -37,6 +37,7 @@ class CliEnv:
     object_name: str | None = None
     env_files: list[str] = field(default_factory=list)
     service: str | None = None
+    hinted: bool = False             # the environment comes from the command (--app x-staging, --env …)
 
 
 _GH_EXPR = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
@@ -160,6 +161,9 @@ def scan(text: str, first_line: int = 1) -> list[CliEnv]:
         for words in _split_commands(line):
             hit = _command(_strip_prefix(words), line_no, line.strip())
             if hit:
+                hit.hinted = bool(_flag(words, "-a", "--app", "--env", "-e", "--environment", "--context",
+                                        "-n", "--namespace")) or hit.environment != "production" \
+                    or bool(hit.service and hit.environment != "production")
                 found.append(hit)
     return found
 
@@ -242,9 +246,12 @@ _INJECTED_KEY = {"cloud-run": "cloud-run", "cloud-functions": "cloud-run", "fly"
                  "railway": "railway", "vercel": "vercel", "netlify": "netlify", "wrangler": "wrangler", "k8s": "k8s"}
 
 
-def emit(ctx: FileContext, facts: FileFacts, hits: list[CliEnv], where: str) -> None:
-    """EnvSources for CLI hits: one per command. `where` names the step/script in the source name."""
+def emit(ctx: FileContext, facts: FileFacts, hits: list[CliEnv], where: str, environment: str | None = None) -> None:
+    """EnvSources for CLI hits: one per command. `where` names the step/script in the source name;
+    `environment`: the deploy environment of the job running them, for commands that name none."""
     for hit in hits:
+        if environment and not hit.hinted:
+            hit.environment = environment
         settings = tuple(EnvSetting(k, Location(ctx.path, hit.line), v, kind) for k, v, kind in hit.settings)
         if hit.object_kind:
             name = f"{ctx.path}: {hit.object_kind} {hit.object_name} ({where})"

@@ -62,13 +62,11 @@ def instructions(text: str) -> list[Instruction]:
         buf = raw
         while buf.rstrip().endswith(escape) and i < len(lines):
             buf = buf.rstrip()[:-1] + " "
-            nxt = lines[i]
-            i += 1
-            if nxt.lstrip().startswith("#"):
-                buf += " "          # comment lines inside a continuation are dropped
-                if i < len(lines):
-                    continue
-            buf += nxt
+            while i < len(lines) and (lines[i].lstrip().startswith("#") or not lines[i].strip()):
+                i += 1              # comment (and empty) lines inside a continuation are dropped
+            if i < len(lines):
+                buf += lines[i]
+                i += 1
         m = _INSTR.match(buf)
         if not m:
             continue

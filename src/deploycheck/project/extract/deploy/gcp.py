@@ -65,7 +65,11 @@ def _cloudbuild(ctx: FileContext, facts: FileFacts, doc: dict) -> None:
         if not isinstance(step, dict):
             continue
         line = item_line(steps, i)
-        words = [str(scalar(step.get("entrypoint")) or "")] if step.get("entrypoint") else []
+        tool = scalar(step.get("entrypoint"))
+        if not tool:                                   # cloud-builders/gcloud runs gcloud
+            tool = (scalar(step.get("name")) or "").rsplit("/", 1)[-1].split(":")[0].split("@")[0]
+            tool = tool if tool in ("gcloud", "kubectl", "bash", "sh") else ""
+        words = [tool] if tool else []
         args = step.get("args")
         if isinstance(args, list):
             words += [str(a) for a in args if a is not None]

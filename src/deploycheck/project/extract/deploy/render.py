@@ -117,7 +117,8 @@ def run(ctx: FileContext, facts: FileFacts) -> None:
         image = svc.get("image")
         url = scalar(as_dict(image).get("url")) if isinstance(image, dict) else scalar(image)
         if url:
-            images.append((url, Location(ctx.path, yline(svc, "image"))))
+            line_ = yline(image, "url") if isinstance(image, dict) else yline(svc, "image")
+            images.append((url, Location(ctx.path, line_)))
         health = scalar(svc.get("healthCheckPath"))
         facts.deploy.append(DeployConfig(
             platform="render", path=ctx.path, location=Location(ctx.path, line),
