@@ -53,7 +53,7 @@ def test_github_jobs():
     svc = by[".github/workflows/ci.yml: test/services/postgres"]
     assert svc.environment == "ci" and [x.name for x in svc.settings] == ["POSTGRES_PASSWORD"]
     deploy = by[".github/workflows/ci.yml: deploy"]
-    assert deploy.environment == "production"
+    assert deploy.environment == "production" and deploy.opaque and not test.opaque
     s = {x.name: x for x in deploy.settings}
     assert s["API_TOKEN"].kind == "secret-ref" and s["SHA"].kind == "interpolated"
 

@@ -33,7 +33,7 @@ WELL_KNOWN = frozenset({"PORT", "HOST", "HOSTNAME", "DEBUG", "ENVIRONMENT", "TZ"
 # UPPER_SNAKE words that are not variables (HTTP status names, SQL, C macros docs quote).
 _NOT_VARS = re.compile(r"^(HTTP_\d+.*|[A-Z]+_(OK|ERROR)|NOT_NULL|PRIMARY_KEY|FOREIGN_KEY|ON_DELETE|AUTO_INCREMENT|"
                        r"CURRENT_TIMESTAMP|UTF_8|ISO_\d+|TODO_.*|READ_ME|LICENSE_.*|CHANGE_ME|YOUR_[A-Z_]+|"
-                       r"X_[A-Z_]+|[A-Z]_[A-Z])$")
+                       r"X_[A-Z_]+|[A-Z]_[A-Z]|CAP_[A-Z_]+|(NET|SYS)_(ADMIN|RAW|BIND_SERVICE|PTRACE|TIME|MODULE|RESOURCE|NICE|CHROOT))$")
 
 
 def _is_var(name: str, standalone: bool = False) -> bool:
@@ -183,7 +183,7 @@ def _span_names(span: str) -> list[str]:
         return [m.group(1)] if _is_var(m.group(1), standalone=True) else []
     out = [k for k in _ASSIGN.findall(span) if _is_var(k, standalone=True)]
     for hit in cli.scan(span):
-        out += [k for k, _, _ in hit.settings]
+        out += [k for k, _, _ in hit.settings if _is_var(k, standalone=True)]
     return out
 
 
@@ -192,7 +192,7 @@ def _code_block(ctx: FileContext, facts: FileFacts, block: list[tuple[int, str]]
         return
     text = "\n".join(line for _, line in block)
     first = block[0][0]
-    cli_lines = {h.line: [k for k, _, _ in h.settings] for h in cli.scan(text, first)}
+    cli_lines = {h.line: [k for k, _, _ in h.settings if _is_var(k, standalone=True)] for h in cli.scan(text, first)}
     for n, line in block:
         names = list(cli_lines.get(n, []))
         stripped = line.strip()
@@ -216,8 +216,8 @@ def _code_block(ctx: FileContext, facts: FileFacts, block: list[tuple[int, str]]
 def _is_disabled_setting(comment: str) -> bool:
     """`# - key: STRIPE_KEY`, `# STRIPE_KEY = "sk_…"`, `# ENV FOO_BAR=1`: config switched off, not prose."""
     body = comment.lstrip("#;/ \t")
-    if re.match(rf"^(-\s+)?(key|name):\s*[\"']?{_SNAKE}[\"']?\s*$", body):
-        return True
+    if re.match(r"^(-\s+)?[A-Za-z_][\w.-]*\s*[:=]\s*[\"']?[^\s\"']+[\"']?\s*(#.*)?$", body):
+        return True                       # `# key: VALUE`, `#   queue: QUEUE_URL` (one-token value)
     body = re.sub(r"^(-\s+)?(export\s+|ENV\s+|ARG\s+|Environment=)?", "", body, flags=re.I)
     m = re.match(rf"^[\"']?({_SNAKE})[\"']?\s*([=:])\s*(.*)$", body)
     if not m:

@@ -2,7 +2,8 @@
 
 One EnvSource per job (kind "ci"): the workflow's `env`, the job's, and its steps'. Its environment
 is "ci" unless the job deploys to a named environment (GitHub `environment: production`, GitLab
-`environment: {name: staging}`). `${{ secrets.X }}`/`${{ vars.X }}` values are secret-refs; other
+`environment: {name: staging}`); such a deploy job's variables are the deploy tool's, so its
+source is opaque (what the app gets is set elsewhere). `${{ secrets.X }}`/`${{ vars.X }}` values are secret-refs; other
 expressions interpolated. Service containers (`services:`) get their own "ci" source: their
 variables configure the database container, not the app. Shell steps that set variables on a
 platform (`fly secrets set`, `gcloud run deploy --set-env-vars` …, see cli.py) become that
@@ -63,9 +64,11 @@ def _github(ctx: FileContext, facts: FileFacts, doc: dict) -> None:
             uses = scalar(step.get("uses")) or ""
             if "deploy-cloudrun" in uses:
                 _cloudrun_action(ctx, facts, step, jname)
+        # a deploy job's env is the deploy tool's, not the app's: the app's variables live elsewhere
         facts.env_sources.append(EnvSource(
             name=f"{ctx.path}: {jname}", kind="ci", environment=environment, path=ctx.path,
-            platform="github-actions", settings=dedupe(settings), injected=INJECTED["github-actions"]))
+            platform="github-actions", settings=dedupe(settings), injected=INJECTED["github-actions"],
+            opaque=environment != "ci"))
         for sname, svc in as_dict(job.get("services")).items():
             if isinstance(svc, dict):
                 facts.env_sources.append(EnvSource(

@@ -64,11 +64,9 @@ def _health_path(data: dict) -> str | None:
     checks = data.get("checks")
     if isinstance(checks, dict):
         candidates += [c for c in checks.values() if scalar(as_dict(c).get("type")) in ("http", None)]
-    for c in candidates:
-        path = scalar(as_dict(c).get("path"))
-        if path:
-            return path
-    return None
+    paths = [p for p in (scalar(as_dict(c).get("path")) for c in candidates) if p]
+    # several services (a site on "/" and an API on "/api/health"): the dedicated health path says more
+    return next((p for p in paths if p != "/"), paths[0] if paths else None)
 
 
 EXTRACTORS = (

@@ -71,13 +71,9 @@ def _app_json(ctx: FileContext, facts: FileFacts) -> None:
     cmds = Commands(ctx)
     scripts = as_dict(data.get("scripts"))
     cmds.add(scripts.get("postdeploy"), json_line(ctx, "scripts", "postdeploy"), "setup")
-    runtime = None
-    stack = scalar(data.get("stack"))
     facts.deploy.append(DeployConfig(
         platform="heroku", path=ctx.path, location=Location(ctx.path, 1), commands=tuple(cmds.items),
-        command_kinds=tuple(cmds.kinds), runtime=runtime, environments=tuple(envs)))
-    if stack:
-        facts.extra.setdefault("deploy.heroku_stack", []).append((ctx.path, stack))
+        command_kinds=tuple(cmds.kinds), environments=tuple(envs)))
 
 
 _PROC_LINE = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*:\s*(.+?)\s*$")
