@@ -98,3 +98,18 @@ def test_compose_env_file_in_subfolder_is_relative_to_the_compose_file():
 def test_compose_malformed():
     facts = extract("docker-compose.yml", "services:\n  web:\n    image: [\n")
     assert facts.error is None and "invalid YAML" in facts.file.partial
+
+
+def test_plain_compose_up_is_development_unless_something_says_server():
+    laptop = ("services:\n  web:\n    build: .\n    ports: ['3000:3000']\n    environment:\n"
+              "      - DATABASE_URL=postgres://postgres:postgres@db/app\n  db:\n    image: postgres:16\n")
+    facts = extract("docker-compose.yml", laptop)
+    assert {s.environment for s in facts.env_sources} == {"development"} and facts.deploy[0].dev_only
+    for evidence in ("    restart: unless-stopped\n", "    ports: ['80:3000']\n", "    deploy:\n      replicas: 2\n",
+                     "    labels:\n      - traefik.enable=true\n"):
+        text = laptop.replace("    build: .\n", "    build: .\n" + evidence, 1)
+        if "ports:" in evidence:
+            text = text.replace("    ports: ['3000:3000']\n", "", 1)
+        assert extract("docker-compose.yml", text).env_sources[0].environment == "production", evidence
+    text = laptop.replace("      - DATABASE_URL", "      - NODE_ENV=production\n      - DATABASE_URL")
+    assert extract("docker-compose.yml", text).env_sources[0].environment == "production"

@@ -178,6 +178,8 @@ spec:
     (src,) = facts.env_sources
     assert src.settings[0].name == "DATABASE_URL" and src.settings[0].kind == "interpolated"
     assert src.opaque                                         # values come from values.yaml / --set
+    assert src.name.endswith("Deployment {{…}}/app")
+    assert facts.deploy[0].images[0][0] == "{{ .Values.image.repository }}:{{ .Values.image.tag }}"
 
 
 def test_multi_document_with_a_broken_document_keeps_the_first():

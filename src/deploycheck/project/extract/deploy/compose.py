@@ -6,7 +6,10 @@ that runs compose: kind "interpolated"); `${VAR:-default}` values are interpolat
 in `env_files` and resolved by the linker when the file is in the repository. `build.args` are
 build-only. Files classified as local development (role DEV_CONFIG: a compose file that mounts the
 working tree or runs a dev server) feed "development"; so does a file whose services are all
-infrastructure images (a local database) with nothing of the app in it.
+infrastructure images (a local database), and one with no sign of running on a server (no restart
+policy, swarm `deploy:`, TLS proxy, ports 80/443, docker secrets or NODE_ENV=production …): plain
+`docker compose up` on a laptop is the common case. A name says more than any of these
+(docker-compose.prod.yml, compose.staging.yaml).
 """
 from __future__ import annotations
 
@@ -78,7 +81,45 @@ def _is_app_service(svc: dict) -> bool:
     return bool(image) and not INFRA_IMAGES.match(image)
 
 
-def file_environment(ctx: FileContext, services: dict) -> str:
+_PROXY_IMAGES = re.compile(r"(^|/)(traefik|caddy|nginx-proxy|acme-companion|letsencrypt-nginx-proxy-companion|"
+                           r"certbot|watchtower|cloudflared|swag)(:|$)", re.I)
+_PROD_VALUES = re.compile(r"^(production|prod)$", re.I)
+_ENV_NAME_KEYS = ("NODE_ENV", "FLASK_ENV", "APP_ENV", "ENV", "ENVIRONMENT", "RAILS_ENV", "DJANGO_ENV", "PYTHON_ENV",
+                  "GO_ENV", "ASPNETCORE_ENVIRONMENT")
+
+
+def _env_items(svc: dict) -> list[tuple[str, str]]:
+    env = svc.get("environment")
+    if isinstance(env, dict):
+        return [(str(k), str(scalar(v) or "")) for k, v in env.items()]
+    return [(str(e).partition("=")[0], str(e).partition("=")[2]) for e in as_list(env)]
+
+
+def _production_evidence(doc: dict, services: dict) -> bool:
+    """Signs that a compose file runs a server, not a laptop: restart policies, swarm `deploy:`, a TLS
+    proxy, ports 80/443, docker secrets, or an app told it is in production."""
+    if isinstance(doc.get("secrets"), dict):
+        return True
+    for svc in services.values():
+        if not isinstance(svc, dict):
+            continue
+        if scalar(svc.get("restart")) in ("always", "unless-stopped", "on-failure") or isinstance(svc.get("deploy"), dict):
+            return True
+        if _PROXY_IMAGES.search(scalar(svc.get("image")) or ""):
+            return True
+        labels = svc.get("labels")
+        if any(str(label).startswith("traefik.") for label in (labels if isinstance(labels, (list, dict)) else [])):
+            return True
+        for port in as_list(svc.get("ports")):
+            text = str(scalar(port) if not isinstance(port, dict) else port.get("published"))
+            if re.match(r"^([\d.]+:)?(80|443)(:\d+)?(/tcp)?$", text):
+                return True
+        if any(k in _ENV_NAME_KEYS and _PROD_VALUES.match(v.strip()) for k, v in _env_items(svc)):
+            return True
+    return False
+
+
+def file_environment(ctx: FileContext, doc: dict, services: dict) -> str:
     if ctx.role is Role.DEV_CONFIG:
         return "development"
     hinted = environment_from(basename(ctx.path).lower().replace("docker-compose", "").replace("compose", ""))
@@ -88,14 +129,10 @@ def file_environment(ctx: FileContext, services: dict) -> str:
     if not apps:
         return "development"                       # only a local database/cache: not how the app runs
     for svc in apps:
-        env = svc.get("environment")
-        values = env.items() if isinstance(env, dict) else (
-            (str(e).partition("=")[0], str(e).partition("=")[2]) for e in as_list(env))
-        for k, v in values:
-            if str(k) in ("NODE_ENV", "FLASK_ENV", "APP_ENV", "ENV", "ENVIRONMENT", "RAILS_ENV", "DJANGO_ENV") \
-                    and _DEV_ENV_VALUES.match(str(scalar(v) or "")):
-                return "development"
-    return "production"
+        if any(k in _ENV_NAME_KEYS and _DEV_ENV_VALUES.match(v.strip()) for k, v in _env_items(svc)):
+            return "development"
+    # `docker compose up` on a laptop is the common case; production needs some evidence
+    return "production" if _production_evidence(doc, services) else "development"
 
 
 def run(ctx: FileContext, facts: FileFacts) -> None:
@@ -109,7 +146,7 @@ def run(ctx: FileContext, facts: FileFacts) -> None:
         services = {k: v for k, v in doc.items() if isinstance(v, dict) and ("image" in v or "build" in v)}
     if not services:
         return
-    env = file_environment(ctx, services)
+    env = file_environment(ctx, doc, services)
     images: list[tuple[str, Location]] = []
     cmds = Commands(ctx)
     health: str | None = None

@@ -125,7 +125,7 @@ def _probe_path(c: dict) -> str | None:
 def _workload(ctx: FileContext, facts: FileFacts, doc: dict, pod: dict, helm: bool) -> None:
     kind = scalar(doc.get("kind")) or "Pod"
     meta = as_dict(doc.get("metadata"))
-    wname = scalar(meta.get("name")) or kind.lower()
+    wname = (scalar(meta.get("name")) or kind.lower()).replace("HELM_VALUE", "{{…}}")
     namespace = scalar(meta.get("namespace"))
     env = deployed_environment(namespace, *[d for d in reversed(ctx.path.split("/")[:-1]) if d not in _DIR_NOISE],
                                wname)
@@ -140,10 +140,14 @@ def _workload(ctx: FileContext, facts: FileFacts, doc: dict, pod: dict, helm: bo
         for i, c in enumerate(as_list(items)):
             if not isinstance(c, dict):
                 continue
-            cname = scalar(c.get("name")) or f"{group} {i + 1}"
+            cname = (scalar(c.get("name")) or f"{group} {i + 1}").replace("HELM_VALUE", "{{…}}")
             image = scalar(c.get("image"))
             if image:
-                images.append((image, Location(ctx.path, yline(c, "image", item_line(items, i)))))
+                line = yline(c, "image", item_line(items, i))
+                if helm and "HELM_VALUE" in image:       # keep the template as written: values.yaml decides
+                    raw = ctx.line_text(line).split("image:", 1)[-1].strip().strip("\"'")
+                    image = raw or image
+                images.append((image, Location(ctx.path, line)))
             command = " ".join(filter(None, (command_text(c.get("command")), command_text(c.get("args")))))
             cmd_kind = "release" if group == "initContainers" or kind == "Job" else \
                 "cron" if kind == "CronJob" else "start"
@@ -155,7 +159,7 @@ def _workload(ctx: FileContext, facts: FileFacts, doc: dict, pod: dict, helm: bo
             src = EnvSource(
                 name=f"{ctx.path}: {kind} {wname}/{cname}", kind="k8s", environment=env, path=ctx.path,
                 platform=platform, settings=dedupe(_container_env(ctx, c, helm)),
-                references=tuple(f"{k} {n}" for k, n, _, _ in refs), injected=injected,
+                references=tuple(f"{k} {n}".replace("HELM_VALUE", "{{…}}") for k, n, _, _ in refs), injected=injected,
                 opaque=bool(refs) or helm)
             facts.env_sources.append(src)
             for k, n, prefix, optional in refs:
