@@ -121,3 +121,12 @@ def test_escaped_dollars_and_github_expressions():
     assert not is_interpolated(r"\$HOME")
     assert is_interpolated("${{ secrets.TOKEN }}")
     assert is_interpolated("$(POD_NAME).svc")
+
+
+def test_deployed_environment_names():
+    from deploycheck.project.extract.deploy._common import deployed_environment
+    assert deployed_environment("shop-staging") == "staging"
+    assert deployed_environment("shop-dev") == "staging"              # a deployed dev app is still a server
+    assert deployed_environment("local-news") == "production"        # an app name, not a laptop
+    assert deployed_environment("overlays", "local", allow_local=True) == "development"
+    assert deployed_environment(None) == "production"

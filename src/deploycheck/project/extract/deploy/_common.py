@@ -94,14 +94,16 @@ def environment_from(*texts: str | None) -> str | None:
     return None
 
 
-def deployed_environment(*texts: str | None) -> str:
+def deployed_environment(*texts: str | None, allow_local: bool = False) -> str:
     """The environment of something a platform runs: production unless a name says otherwise. A
-    deployed "dev"/"test" environment is still a server, so it counts as staging; only "local" is
-    a developer's machine."""
-    for text in texts:
-        if text and re.search(r"(^|[^a-z0-9])local([^a-z0-9]|$)", text.lower()):
-            return "development"
-    env = environment_from(*texts) or "production"
+    deployed "dev"/"test" environment is still a server, so it counts as staging. With
+    `allow_local` (folders, namespaces: k8s/overlays/local) "local" means a developer's machine; an
+    app name such as "local-news" says nothing of the kind."""
+    if allow_local:
+        for text in texts:
+            if text and re.search(r"(^|[^a-z0-9])local([^a-z0-9]|$)", text.lower()):
+                return "development"
+    env = environment_from(*[re.sub(r"local", " ", t, flags=re.I) for t in texts if t]) or "production"
     return "staging" if env in ("development", "test", "ci") else env
 
 

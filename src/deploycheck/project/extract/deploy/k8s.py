@@ -128,7 +128,7 @@ def _workload(ctx: FileContext, facts: FileFacts, doc: dict, pod: dict, helm: bo
     wname = (scalar(meta.get("name")) or kind.lower()).replace("HELM_VALUE", "{{…}}")
     namespace = scalar(meta.get("namespace"))
     env = deployed_environment(namespace, *[d for d in reversed(ctx.path.split("/")[:-1]) if d not in _DIR_NOISE],
-                               wname)
+                               allow_local=True)
     platform = _platform(doc)
     injected = INJECTED["cloud-run"] + (INJECTED["cloud-run-job"] if kind == "Job" else ()) \
         if platform == "cloud-run" else INJECTED["k8s"]
@@ -203,7 +203,7 @@ def _config_object(ctx: FileContext, facts: FileFacts, doc: dict) -> None:
     else:
         return
     env = deployed_environment(scalar(meta.get("namespace")),
-                               *[d for d in reversed(ctx.path.split("/")[:-1]) if d not in _DIR_NOISE])
+                               *[d for d in reversed(ctx.path.split("/")[:-1]) if d not in _DIR_NOISE], allow_local=True)
     sname = f"{ctx.path}: {kind} {name}"
     facts.env_sources.append(EnvSource(name=sname, kind="k8s", environment=env, path=ctx.path, platform="k8s",
                                        settings=dedupe(settings), opaque=opaque))
@@ -214,7 +214,7 @@ def _kustomization(ctx: FileContext, facts: FileFacts) -> None:
     doc = first_doc(ctx)
     if doc is None:
         return
-    env = deployed_environment(*[d for d in reversed(ctx.path.split("/")[:-1]) if d not in _DIR_NOISE])
+    env = deployed_environment(*[d for d in reversed(ctx.path.split("/")[:-1]) if d not in _DIR_NOISE], allow_local=True)
     for key, kind in (("configMapGenerator", "ConfigMap"), ("secretGenerator", "Secret")):
         items = doc.get(key)
         for i, gen in enumerate(as_list(items)):
