@@ -164,7 +164,8 @@ class CorsSetting:
                                      # "list", "env", "function", "disabled", "unknown"
     credentials: bool | None = None  # None: set from something we cannot evaluate
     origins: tuple[str, ...] = ()    # literal origins, when listed
-    value: str = ""                  # the origin setting as written, shortened ("true", "req.headers.origin || '*'")
+    value: str = ""                  # the origin setting as written, shortened: "origin: true",
+                                     # "origins='*'", a header's value "req.headers.origin || '*'"
     dev_only: bool = False           # inside an explicit development-only branch / dev settings module
     credentials_location: Location | None = None   # where credentials are switched on, when elsewhere
 
