@@ -84,9 +84,11 @@ def _regex_matches_all(pattern: str) -> bool:
 
 _PROD_VALUES = {"production", "prod"}
 _DEV_VALUES = {"development", "dev", "local", "test", "testing", "debug"}
-_PROD_NAME = re.compile(r"(?i)(^|[._$\[\]'\"])(is_?)?(prod|production|in_?production)(['\"\]])?$|\.PROD$")
+_PROD_NAME = re.compile(r"(?i)(^|[._$\['\"])(is_?)?(prod|production|in_?production)['\"]?\]?(\(\))?$|\.PROD$")
 _DEV_NAME = re.compile(
-    r"(?i)(^|[._$\[\]'\"])(is_?)?(dev|development|local|debug|is_?local|in_?development)(['\"\]])?(\(\))?$|__DEV__|\.DEV$")
+    r"(?i)(^|[._$\['\"])(is_?)?(dev|development|local|in_?development)['\"]?\]?(\(\))?$|__DEV__$|\.DEV$"
+    r"|^((current_)?app|settings|config|conf|django_settings)\.debug$|(?-i:(^|[.\['\"])DEBUG['\"]?\]?$)"
+    r"|^(app|current_app)\.config(\.get\(|\[)['\"]DEBUG['\"]\)?\]?$")
 _CMP = re.compile(r"^(?P<left>.+?)\s*(?P<op>===|!==|==|!=)\s*(?P<right>.+)$", re.S)
 _STR = re.compile(r"""^\s*(['"`])(?P<s>[^'"`]*)\1\s*$""")
 
@@ -821,6 +823,7 @@ class _PyFile:
         self.facts = facts
         self.tree = ctx.py_tree
         self.names: dict[str, str] = {}          # local name -> "CORS" | "cross_origin" | "CORSMiddleware" | "flask_cors"
+        self.foreign: set[str] = set()           # CORSMiddleware names imported from other modules
         self.assigns: dict[str, list[tuple[ast.AST, ast.AST, ast.AST | None]]] = {}   # name -> (target, value, scope)
         self.events: list[tuple[str, ast.AST, ast.AST, ast.AST | None, bool]] = []   # header events
         self.django: dict[str, tuple[ast.AST, ast.AST, bool]] = {}
@@ -839,8 +842,8 @@ class _PyFile:
                         self.names[local] = a.name
                     elif node.module in _STARLETTE_CORS and a.name == "CORSMiddleware":
                         self.names[local] = "CORSMiddleware"
-                    elif a.name == "CORSMiddleware" and local in self.names:
-                        del self.names[local]   # someone else's CORSMiddleware
+                    elif "CORSMiddleware" in (a.name, local):
+                        self.foreign.add(local)   # someone else's CORSMiddleware
             elif isinstance(node, ast.Import):
                 for a in node.names:
                     if a.name in _FLASK_CORS_MODULES:
@@ -1024,9 +1027,8 @@ class _PyFile:
         if isinstance(func, ast.Name):
             if func.id in self.names:
                 return self.names[func.id]
-            if func.id == "CORSMiddleware" and "CORSMiddleware" not in self.names and \
-                    not any(v == "CORSMiddleware" for v in self.names.values()):
-                return "CORSMiddleware"
+            if func.id == "CORSMiddleware" and func.id not in self.foreign:
+                return "CORSMiddleware"     # imported with a star or through a re-export
             return None
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and \
                 self.names.get(func.value.id) == "flask_cors" and func.attr in ("CORS", "cross_origin"):
