@@ -454,3 +454,22 @@ def test_syntax_error_keeps_what_parses():
         function broken( {
         """)
     assert [s.origin for s in got] == ["wildcard"]
+
+
+def test_a_generic_helper_that_sends_star_only_when_configured_is_unknown():
+    got = extract("lib/cors.ts", """
+        function originHeaders(reqOrigin, origin) {
+          const headers = new Headers();
+          if (origin === '*') {
+            headers.set('Access-Control-Allow-Origin', '*');
+          }
+          return headers;
+        }
+        """)
+    assert [s.origin for s in got] == ["unknown"]
+    got = extract("cors.py", """
+        def add(resp, allowed):
+            if allowed == "*":
+                resp.headers["Access-Control-Allow-Origin"] = "*"
+        """)
+    assert [s.origin for s in got] == ["unknown"]

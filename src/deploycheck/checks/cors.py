@@ -203,8 +203,8 @@ def find(project: Project, ctx: object) -> Iterator[Finding]:
     # Flask-CORS reads CORS_ORIGINS from the app config: `CORS(app)` plus a config value is not a default.
     flask_configured = any(s.library == "flask-cors-config" for s in settings)
     flask_credentials = any(s.library == "flask-cors" and s.credentials for s in settings)
-    seen: set[tuple[str | None, int | None, str]] = set()
-    for s in settings:
+    seen: dict[tuple[str | None, str, str], int] = {}
+    for s in sorted(settings, key=lambda s: (s.location.path or "", s.location.line or 0)):
         if s.library == "flask-cors" and s.origin == "default" and flask_configured:
             continue
         if s.library == "flask-cors-config" and flask_credentials and not s.credentials:
@@ -213,10 +213,13 @@ def find(project: Project, ctx: object) -> Iterator[Finding]:
         if judged is None:
             continue
         rule, message = judged
-        key = (s.location.path, s.location.line, rule.id)
-        if key in seen:
+        # One policy written twice in a row (app.use(cors()); app.options('*', cors())) is one finding.
+        key = (s.location.path, rule.id, f"{s.library}:{s.value}")
+        line = s.location.line or 0
+        if key in seen and line - seen[key] <= 3:
+            seen[key] = line
             continue
-        seen.add(key)
+        seen[key] = line
         related = ()
         if s.credentials and s.credentials_location and s.credentials_location.line != s.location.line:
             related = (s.credentials_location,)

@@ -53,6 +53,7 @@ _PY_ENV = re.compile(r"\b(os\.environ|os\.getenv|getenv|environ|env|config|setti
 _MATCH_ALL_REGEX = {".*", ".+", "(.*)", "(.+)", "[\\s\\S]*", "[\\s\\S]+", "https?://.*", "https?://.+",
                     "https://.*", "https://.+", "http://.*", "(https?://)?.*", "https?:\\/\\/.*", "https:\\/\\/.*",
                     "\\S+", "\\S*", "[^/]+", "https?://[^/]+", "https://[^/]+"}
+_STAR_TEST = re.compile(r"""(===?|!==?)\s*(['"`])\*\2|(['"`])\*\3\s*(===?|!==?)""")
 _ALLOW_CALL = re.compile(r"(?i)(allow|valid|check|permit|trust|whitelist|allowlist|verify|isorigin|is_origin|accept)")
 
 # Calls whose header objects are request headers (sent *to* another server): a frontend doing
@@ -756,11 +757,24 @@ class _JsFile:
                     kind = "function"
             elif kind == "default":
                 kind = "unknown"
+            elif kind == "wildcard" and self.under_star_test(where):
+                kind = "unknown"      # a generic helper: sends `*` only when its caller configured `*`
             cred = next((w for w, _ in creds if self.inside(w, scope)), None)
             self.add(location=self.loc(where), library=self.header_library, origin=kind,
                      credentials=cred is not None, origins=origins, value=_short(self.text(value)),
                      dev_only=self.dev_only(where),
                      credentials_location=self.loc(cred) if cred is not None else None)
+
+    def under_star_test(self, node: ts.Node) -> bool:
+        """Inside `if (origin === '*')` / `opts.origin === '*' ? … : …` within the same function."""
+        child, p = node, node.parent
+        while p is not None and p.type not in _FUNCS:
+            if p.type in ("if_statement", "ternary_expression"):
+                cond = p.child_by_field_name("condition")
+                if cond is not None and child != cond and _STAR_TEST.search(self.text(cond)):
+                    return True
+            child, p = p, p.parent
+        return False
 
     def header_kind(self, name: ts.Node) -> str:
         return "origin" if ACAO in self.unquote(name).lower() else "credentials"
@@ -824,6 +838,8 @@ class _PyFile:
         self.tree = ctx.py_tree
         self.names: dict[str, str] = {}          # local name -> "CORS" | "cross_origin" | "CORSMiddleware" | "flask_cors"
         self.foreign: set[str] = set()           # CORSMiddleware names imported from other modules
+        self.star_tests = 0                      # depth of `if x == "*":` blocks around the current node
+        self.star_guarded: set[int] = set()      # id() of header events inside such a block
         self.assigns: dict[str, list[tuple[ast.AST, ast.AST, ast.AST | None]]] = {}   # name -> (target, value, scope)
         self.events: list[tuple[str, ast.AST, ast.AST, ast.AST | None, bool]] = []   # header events
         self.django: dict[str, tuple[ast.AST, ast.AST, bool]] = {}
@@ -992,12 +1008,16 @@ class _PyFile:
                 self.visit(stmt, node, dev, None)
             return
         if isinstance(node, ast.If):
-            when_true, when_false = polarity(_unparse(node.test))
+            test = _unparse(node.test)
+            when_true, when_false = polarity(test)
+            star = bool(_STAR_TEST.search(test))
             self.visit(node.test, scope, dev, None)
+            self.star_tests += star
             for stmt in node.body:
                 self.visit(stmt, scope, dev or when_true == "dev", None)
             for stmt in node.orelse:
                 self.visit(stmt, scope, dev or when_false == "dev", None)
+            self.star_tests -= star
             return
         if isinstance(node, ast.Call):
             self.call(node, scope, dev)
@@ -1014,10 +1034,15 @@ class _PyFile:
         elif isinstance(node, ast.Tuple) and len(node.elts) == 2:
             name = _py_str(node.elts[0])
             if name and _HEADER_NAME.match(name.strip()):
-                self.events.append((self.which(name), node, node.elts[1], scope, dev))
+                self.event(self.which(name), node, node.elts[1], scope, dev)
         keep_call = isinstance(node, (ast.Dict, ast.List, ast.Tuple, ast.keyword))
         for child in ast.iter_child_nodes(node):
             self.visit(child, scope, dev, call if keep_call else None)
+
+    def event(self, which: str, where: ast.AST, value: ast.AST, scope: ast.AST | None, dev: bool) -> None:
+        self.events.append((which, where, value, scope, dev))
+        if self.star_tests:
+            self.star_guarded.add(id(where))
 
     @staticmethod
     def which(name: str) -> str:
@@ -1066,7 +1091,7 @@ class _PyFile:
                     len(node.args) >= 2:
                 name = _py_str(node.args[0])
                 if name and _HEADER_NAME.match(name.strip()):
-                    self.events.append((self.which(name), node, node.args[1], scope, dev))
+                    self.event(self.which(name), node, node.args[1], scope, dev)
         elif isinstance(func, ast.Name) and func.id == "Middleware" and node.args and \
                 self.callee(node.args[0]) == "CORSMiddleware":
             self.starlette(node, kws, scope, dev)
@@ -1155,7 +1180,7 @@ class _PyFile:
             if isinstance(t, ast.Subscript):
                 name = _py_str(t.slice)
                 if name and _HEADER_NAME.match(name.strip()):
-                    self.events.append((self.which(name), t, value, scope, dev))
+                    self.event(self.which(name), t, value, scope, dev)
                 elif name in _FLASK_CONFIG:
                     self.flask_config[name] = (t, value, dev)
             elif isinstance(t, ast.Name):
@@ -1170,7 +1195,7 @@ class _PyFile:
         for k, v in zip(node.keys, node.values):
             name = _py_str(k)
             if name and _HEADER_NAME.match(name.strip()):
-                self.events.append((self.which(name), k, v, scope, dev))
+                self.event(self.which(name), k, v, scope, dev)
 
     # -- after the walk
     def finish(self) -> None:
@@ -1184,6 +1209,8 @@ class _PyFile:
                 names = {value.id} if isinstance(value, ast.Name) else set()
                 if self.checks_origin(scope, names):
                     kind = "function"
+            elif kind == "wildcard" and id(where) in self.star_guarded:
+                kind = "unknown"
             cred = next((w for w, s, _ in creds if s is scope), None)
             self.add(self.loc(where), "header", kind, cred is not None, origins, _unparse(value), dev,
                      self.loc(cred) if cred is not None else None)
