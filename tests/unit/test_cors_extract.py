@@ -473,3 +473,24 @@ def test_a_generic_helper_that_sends_star_only_when_configured_is_unknown():
                 resp.headers["Access-Control-Allow-Origin"] = "*"
         """)
     assert [s.origin for s in got] == ["unknown"]
+
+
+def test_socket_io_servers():
+    got = extract("src/server.js", """
+        const { Server } = require('socket.io');
+        import { Server as IO } from 'socket.io';
+        const io = new Server(httpServer, { cors: { origin: '*' } });
+        const io2 = new IO(httpServer, { cors: { origin: true, credentials: true } });
+        const io3 = require('socket.io')(server, { cors: { origin: process.env.CLIENT_URL } });
+        const io4 = new Server(httpServer);
+        """)
+    assert brief(got) == [(3, "socket.io", "wildcard", False), (4, "socket.io", "reflect", True),
+                          (5, "socket.io", "env", False)]
+    got = extract("app.py", """
+        from flask_socketio import SocketIO
+        socketio = SocketIO(app, cors_allowed_origins="*")
+        sio = socketio.AsyncServer(async_mode="asgi", cors_allowed_origins=[], cors_credentials=False)
+        sio2 = socketio.AsyncServer(cors_allowed_origins=settings.origins)
+        """)
+    assert brief(got) == [(2, "python-socketio", "wildcard", True), (3, "python-socketio", "list", False),
+                          (4, "python-socketio", "env", True)]

@@ -7,8 +7,9 @@ attacker can do, not how the setting looks:
   visits can call the API *as that user* and read the answers. With `*` + credentials the browser
   refuses the response in some libraries (Express `cors`, @fastify/cors, Hono: the logged-in frontend
   breaks in production, and the usual "fix" found online is to reflect the origin), while
-  Flask-CORS, Starlette/FastAPI, django-cors-headers and @koa/cors turn `*` + credentials into
-  echoing the caller's origin: the hole is open.
+  Flask-CORS, Starlette/FastAPI, django-cors-headers, @koa/cors and python-socketio (whose
+  credentials are on by default) turn `*` + credentials into echoing the caller's origin: the hole
+  is open.
 - Any origin without credentials = warning. Browsers never attach cookies to such requests, so a
   public, cookie-less API (a catalogue, a status feed) may choose it deliberately; the risk is the
   day someone adds credentials, and APIs on private networks. Whether the app uses sessions does not
@@ -58,7 +59,8 @@ WILDCARD_WITH_CREDENTIALS = Rule(
     "cors/wildcard-with-credentials", Severity.ERROR,
     "Every origin allowed together with credentials",
     why=("CORS allows every origin (`*`, or no origin option, which means `*`) and credentials are switched on. "
-         "Flask-CORS, FastAPI/Starlette, django-cors-headers and @koa/cors then echo back the caller's origin, "
+         "Flask-CORS, FastAPI/Starlette, django-cors-headers, @koa/cors and python-socketio then echo back the "
+         "caller's origin, "
          "so any website can act as the logged-in user. Express cors, @fastify/cors and Hono send `*`, which "
          "browsers reject for credentialed requests: logins from your frontend break in production."),
     fix=("List the production origins (from an environment variable) instead of `*`; keep credentials only "
@@ -141,11 +143,12 @@ _ROLES = {Role.APP, Role.BUILD_CONFIG, Role.DEPLOY_CONFIG, Role.OTHER}
 
 # Libraries that answer `*` + credentials by echoing the caller's origin.
 _REFLECTS_WILDCARD_WITH_CREDENTIALS = {"flask-cors", "flask-cors-config", "fastapi", "django-cors-headers",
-                                       "@koa/cors"}
+                                       "@koa/cors", "python-socketio"}
 
 _NAMES = {
     "cors": "cors()", "@fastify/cors": "@fastify/cors", "hono/cors": "Hono cors()", "@koa/cors": "@koa/cors",
     "koa2-cors": "koa2-cors", "@elysiajs/cors": "Elysia cors()", "nestjs": "NestJS CORS",
+    "socket.io": "Socket.IO server", "python-socketio": "Socket.IO server",
     "flask-cors": "Flask-CORS", "flask-cors-config": "Flask-CORS config", "fastapi": "CORSMiddleware",
     "django-cors-headers": "django-cors-headers", "header": "Access-Control-Allow-Origin",
     "next-headers": "next.config headers()", "platform-headers": "Access-Control-Allow-Origin",
@@ -160,6 +163,8 @@ _FIX = {
     "flask-cors": 'Use CORS(app, origins=os.environ["CORS_ORIGINS"].split(",")).',
     "flask-cors-config": 'Set CORS_ORIGINS = os.environ["CORS_ORIGINS"].split(",").',
     "fastapi": "Use allow_origins=settings.cors_origins (a list read from the environment).",
+    "socket.io": "Use cors: { origin: process.env.CORS_ORIGINS.split(',') } in the Socket.IO server options.",
+    "python-socketio": 'Use cors_allowed_origins=os.environ["CORS_ORIGINS"].split(",").',
     "django-cors-headers": ('Remove CORS_ALLOW_ALL_ORIGINS and set '
                             'CORS_ALLOWED_ORIGINS = os.environ["CORS_ALLOWED_ORIGINS"].split(",").'),
     "header": ("Compare the request's Origin with an allow-list before echoing it, or send your one production "
@@ -191,7 +196,8 @@ def _judge(s: CorsSetting) -> tuple[Rule, str] | None:
         if s.credentials is True:
             how = ("the library then echoes back any Origin" if s.library in _REFLECTS_WILDCARD_WITH_CREDENTIALS
                    else "browsers reject that for logged-in requests")
-            return WILDCARD_WITH_CREDENTIALS, f"{what} allows every origin together with credentials: {how}"
+            default = " (on by default)" if s.credentials_location is None else ""
+            return WILDCARD_WITH_CREDENTIALS, f"{what} allows every origin together with credentials{default}: {how}"
         if s.origin == "default":
             return LIBRARY_DEFAULT, f"{what} allows every origin"
         return WILDCARD, f"{what} allows every origin"

@@ -3,12 +3,13 @@
 One `CorsSetting` per place that decides it:
 
 - JS/TS (tree-sitter queries): the `cors` package (Express; NestJS uses it too), `@fastify/cors`,
-  `hono/cors`, `@koa/cors`, NestJS `app.enableCors()` and `NestFactory.create(M, {cors})`, and
+  `hono/cors`, `@koa/cors`, NestJS `app.enableCors()` and `NestFactory.create(M, {cors})`, the
+  `cors` option of a Socket.IO server, and
   `Access-Control-Allow-Origin` set by hand: `res.setHeader/header/set(...)`, `headers.set(...)`,
   header objects given to `new Response`/`NextResponse`/`res.writeHead`/a Lambda result, and the
   `{key, value}` entries of `next.config.js` `headers()`.
 - Python (`ast`): Flask-CORS `CORS(...)`/`@cross_origin`, Starlette/FastAPI `CORSMiddleware`,
-  django-cors-headers settings, headers set by hand (`response["…"] = …`, `headers={…}`).
+  django-cors-headers settings, `cors_allowed_origins` of Flask-SocketIO/python-socketio, headers set by hand (`response["…"] = …`, `headers={…}`).
 - Config files: JSON (`vercel.json`, `firebase.json` …), `netlify.toml` `[[headers]]`, `_headers`.
 
 The extractor records what is written (the origin as a kind, the credentials flag, whether the
@@ -207,8 +208,9 @@ def polarity(cond: str) -> tuple[str | None, str | None]:
 
 _JS_LIBS = {"cors": "cors", "@fastify/cors": "@fastify/cors", "fastify-cors": "@fastify/cors",
             "hono/cors": "hono/cors", "@koa/cors": "@koa/cors", "kcors": "@koa/cors", "koa2-cors": "koa2-cors",
-            "@elysiajs/cors": "@elysiajs/cors"}
-_NAMED_EXPORT = {"hono/cors": "cors", "@elysiajs/cors": "cors"}   # libraries whose middleware is a named export
+            "@elysiajs/cors": "@elysiajs/cors", "socket.io": "socket.io"}
+_EXPORTS = {"hono/cors": ("cors",), "@elysiajs/cors": ("cors",), "socket.io": ("Server", "default")}
+_NAMED_ONLY = {"hono/cors", "@elysiajs/cors"}   # the middleware is a named export, not the module
 
 _FUNCS = frozenset({"function_declaration", "function_expression", "arrow_function", "method_definition",
                     "generator_function_declaration", "generator_function", "function"})
@@ -562,18 +564,20 @@ class _JsFile:
 
     # -- bindings of CORS libraries
     def bindings(self) -> dict[str, str]:
+        """Local names bound to a CORS library's middleware (or to Socket.IO's server)."""
         out: dict[str, str] = {}
         for _, m in self.ctx.matches(_Q_IMPORTS):
             src = self.text(m["src"][0])
             lib = _JS_LIBS.get(src)
             if lib is None:
                 continue
-            named = _NAMED_EXPORT.get(src)
+            exports = _EXPORTS.get(src, ("default", "cors"))
+            whole = src not in _NAMED_ONLY       # the module itself (default / namespace / require) is callable
             if "clause" in m:
                 for part in m["clause"][0].named_children:
-                    if part.type == "identifier" and not named:
+                    if part.type == "identifier" and whole:
                         out[self.text(part)] = lib
-                    elif part.type == "namespace_import" and not named:
+                    elif part.type == "namespace_import" and whole:
                         ids = [c for c in part.named_children if c.type == "identifier"]
                         if ids:
                             out[self.text(ids[0])] = lib
@@ -583,23 +587,20 @@ class _JsFile:
                                 continue
                             name = spec.child_by_field_name("name")
                             alias = spec.child_by_field_name("alias") or name
-                            if name is not None and alias is not None and \
-                                    self.text(name) in ((named,) if named else ("default", "cors")):
+                            if name is not None and alias is not None and self.text(name) in exports:
                                 out[self.text(alias)] = lib
             elif "name" in m:
                 prop = m.get("prop")
-                if named and (not prop or self.text(prop[0]) != named):
-                    continue
-                if not named and prop and self.text(prop[0]) not in ("default", "cors"):
+                if (prop and self.text(prop[0]) not in exports) or (not prop and not whole):
                     continue
                 out[self.text(m["name"][0])] = lib
             elif "pattern" in m:
                 for part in m["pattern"][0].named_children:
-                    if part.type == "shorthand_property_identifier_pattern" and self.text(part) in (named or "default", "cors"):
+                    if part.type == "shorthand_property_identifier_pattern" and self.text(part) in exports:
                         out[self.text(part)] = lib
                     elif part.type == "pair_pattern":
                         k, v = part.child_by_field_name("key"), part.child_by_field_name("value")
-                        if k is not None and v is not None and self.text(k) in ((named,) if named else ("default", "cors")):
+                        if k is not None and v is not None and self.text(k) in exports:
                             out[self.text(v)] = lib
         return out
 
@@ -682,16 +683,22 @@ class _JsFile:
         if bindings:
             names = "|".join(re.escape(n) for n in sorted(bindings))
             q = f'(call_expression function: (identifier) @fn arguments: (arguments) @args (#match? @fn "^({names})$")) @call'
+            q += f' (new_expression constructor: (identifier) @fn arguments: (arguments) @args (#match? @fn "^({names})$")) @call'
             for _, m in self.ctx.matches(q):
                 lib = bindings[self.text(m["fn"][0])]
                 if lib == "@fastify/cors":
                     continue      # a Fastify plugin is registered, not called
                 args = self.args(m["args"][0])
-                self.options(lib, m["call"][0], args[0] if args else None)
+                if lib == "socket.io":
+                    self.cors_option(lib, m["call"][0], args)
+                elif m["call"][0].type == "call_expression":
+                    self.options(lib, m["call"][0], args[0] if args else None)
         for _, m in self.ctx.matches(_Q_REQUIRE_CALLS):
             lib = _JS_LIBS.get(self.text(m["src"][0]))
-            if lib and lib != "@fastify/cors":
-                args = self.args(m["args"][0])
+            args = self.args(m["args"][0])
+            if lib == "socket.io":
+                self.cors_option(lib, m["call"][0], args)
+            elif lib and lib != "@fastify/cors":
                 self.options(lib, m["call"][0], args[0] if args else None)
         for _, m in self.ctx.matches(_Q_MEMBER_CALLS):
             method = self.text(m["m"][0])
@@ -703,20 +710,24 @@ class _JsFile:
             elif method == "enableCors":
                 self.options("nestjs", call, args[0] if args else None)
             elif method == "create" and self.text(m["obj"][0]) == "NestFactory":
-                for a in args[1:]:
-                    a = self.resolve(a)
-                    if a.type != "object":
-                        continue
-                    cors = self.pairs(a).get("cors")
-                    if cors is None:
-                        continue
-                    value = self.resolve(cors[1])
-                    if value.type == "true":
-                        self.add(location=self.loc(cors[0]), library="nestjs", origin="default", credentials=False,
-                                 value="cors: true", dev_only=self.dev_only(call))
-                    elif value.type != "false":
-                        self.options("nestjs", cors[0], cors[1])
+                self.cors_option("nestjs", call, args[1:])
         self.headers()
+
+    def cors_option(self, library: str, call: ts.Node, args: list[ts.Node]) -> None:
+        """A `cors` option inside an options object: NestFactory.create(M, { cors }), new Server(http, { cors })."""
+        for a in args:
+            a = self.resolve(a)
+            if a.type != "object":
+                continue
+            cors = self.pairs(a).get("cors")
+            if cors is None:
+                continue
+            value = self.resolve(cors[1])
+            if value.type == "true":
+                self.add(location=self.loc(cors[0]), library=library, origin="default", credentials=False,
+                         value="cors: true", dev_only=self.dev_only(call))
+            elif value.type != "false":
+                self.options(library, cors[0], cors[1])
 
     # -- Access-Control-Allow-* headers set by hand
     def headers(self) -> None:
@@ -1063,6 +1074,9 @@ class _PyFile:
     def call(self, node: ast.Call, scope: ast.AST | None, dev: bool) -> None:
         kind = self.callee(node.func)
         kws = {k.arg: k for k in node.keywords if k.arg}
+        if "cors_allowed_origins" in kws:      # python-engineio's option: Flask-SocketIO, python-socketio
+            self.socketio(kws, scope, dev)
+            return
         if kind == "CORS":
             if node.args or "app" in kws:
                 self.flask_cors(node, kws, scope, dev)
@@ -1170,6 +1184,18 @@ class _PyFile:
                 emitted = True
         if not emitted:   # Starlette's default allows no origin at all
             self.add(self.loc(node), "fastapi", "list", credentials, (), "", dev, cred_loc)
+
+    def socketio(self, kws: dict[str, ast.keyword], scope: ast.AST | None, dev: bool) -> None:
+        """Socket.IO servers echo back the caller's origin when it is allowed, and allow credentials
+        unless cors_credentials=False."""
+        kw = kws["cors_allowed_origins"]
+        cred_kw = kws.get("cors_credentials")
+        credentials = self.truthy(cred_kw.value, scope) if cred_kw else True
+        kind, origins = self.classify(kw.value, scope)
+        if kind == "disabled":
+            return
+        self.add(self.loc(kw), "python-socketio", kind, credentials, origins, _unparse(kw), dev,
+                 self.loc(cred_kw) if cred_kw else None)
 
     def assign(self, node: ast.Assign | ast.AnnAssign, scope: ast.AST | None, dev: bool) -> None:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
