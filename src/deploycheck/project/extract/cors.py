@@ -34,8 +34,13 @@ from deploycheck.project.extract import Extractor
 from deploycheck.project.model import CorsSetting, FileFacts, Language, Role
 from deploycheck.project.parse import FileContext
 
-TRIGGERS = ("cors", "Cors", "CORS", "Access-Control", "access-control", "ACCESS-CONTROL")
+# Cheap prefilters, per language: a file with none of these is never parsed for CORS. They are
+# case-sensitive on purpose ("Cors" would match every "Corsica" in a data module).
+_HEADER_TRIGGERS = ("ccess-Control-Allow-Origin", "ccess-control-allow-origin")
+JS_TRIGGERS = ("cors", "enableCors") + _HEADER_TRIGGERS
+PY_TRIGGERS = ("flask_cors", "CORSMiddleware", "CORS_", "cors_allowed_origins") + _HEADER_TRIGGERS
 ROLES = frozenset({Role.APP, Role.BUILD_CONFIG, Role.DEPLOY_CONFIG, Role.OTHER})
+_CONFIG_LANGUAGES = frozenset({Language.JSON, Language.TOML, Language.OTHER})
 
 ACAO = "access-control-allow-origin"
 ACAC = "access-control-allow-credentials"
@@ -1417,16 +1422,13 @@ def extract_config(ctx: FileContext, facts: FileFacts) -> None:
 # ------------------------------------------------------------------------- entry point
 
 
-def extract_cors(ctx: FileContext, facts: FileFacts) -> None:
-    if ctx.client_side:
-        return      # a browser bundle cannot decide who may call the server
-    if ctx.language.is_js:
-        extract_js(ctx, facts)
-    elif ctx.language is Language.PYTHON:
-        extract_py(ctx, facts)
-    else:
-        extract_config(ctx, facts)
-    _dedupe(facts)
+def _guarded(extract):
+    def run(ctx: FileContext, facts: FileFacts) -> None:
+        if ctx.client_side:
+            return      # a browser bundle cannot decide who may call the server
+        extract(ctx, facts)
+        _dedupe(facts)
+    return run
 
 
 def _dedupe(facts: FileFacts) -> None:
@@ -1441,5 +1443,11 @@ def _dedupe(facts: FileFacts) -> None:
 
 
 EXTRACTORS = (
-    Extractor("cors", extract_cors, roles=ROLES, triggers=TRIGGERS),
+    Extractor("cors-js", _guarded(extract_js), languages=frozenset({Language.JAVASCRIPT, Language.TYPESCRIPT,
+                                                                    Language.TSX}),
+              roles=ROLES, triggers=JS_TRIGGERS),
+    Extractor("cors-py", _guarded(extract_py), languages=frozenset({Language.PYTHON}), roles=ROLES,
+              triggers=PY_TRIGGERS),
+    Extractor("cors-config", _guarded(extract_config), languages=_CONFIG_LANGUAGES, roles=ROLES,
+              triggers=_HEADER_TRIGGERS),
 )
