@@ -173,6 +173,13 @@ def exit_status(result: ScanResult, fail_on: Severity) -> int:
     return 1 if any(f.severity.rank >= fail_on.rank for f in result.active) else 0
 
 
+def fingerprint(finding: "Finding") -> tuple[str, str, str]:
+    """Line-free identity of a finding: (rule, path, hash of the subject). It survives edits above the
+    finding; baselines and SARIF partialFingerprints use it (detect-secrets' model, not gitleaks')."""
+    digest = hashlib.sha256(finding.subject.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return (finding.rule.id, finding.location.path or "", digest)
+
+
 def secret_hash(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
 
