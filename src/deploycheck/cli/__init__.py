@@ -19,6 +19,7 @@ from deploycheck.config import ConfigError
 COMMANDS: dict[str, str] = {
     "scan": "deploycheck.cli.commands.scan",
     "env": "deploycheck.cli.commands.env",
+    "diagnose": "deploycheck.cli.commands.diagnose",
     "routes": "deploycheck.cli.commands.routes",
     "rules": "deploycheck.cli.commands.rules",
 }
