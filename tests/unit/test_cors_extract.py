@@ -494,3 +494,30 @@ def test_socket_io_servers():
         """)
     assert brief(got) == [(2, "python-socketio", "wildcard", True), (3, "python-socketio", "list", False),
                           (4, "python-socketio", "env", True)]
+
+
+def test_options_from_a_local_module_are_recorded_for_the_linker():
+    from deploycheck.project.extract.cors import EXPORTED_OPTIONS, IMPORTED_OPTIONS
+
+    def raw(path, code):
+        text = textwrap.dedent(code).lstrip("\n")
+        return extract_source(path, Source(text=text, data=text.encode(), lines=text.count("\n") + 1,
+                                           partial=None)).extra
+
+    using = raw("src/app.js", """
+        const cors = require('cors');
+        const corsOptions = require('./config/corsOptions');
+        import { strict } from '../cors';
+        app.use(cors(corsOptions));
+        app.use(cors(strict));
+        """)
+    assert using[IMPORTED_OPTIONS] == [("src/app.js", "./config/corsOptions", "default", "cors", False),
+                                       ("src/app.js", "../cors", "strict", "cors", False)]
+    defining = raw("src/config/corsOptions.js", """
+        const corsOptions = { origin: true, credentials: true };
+        module.exports = corsOptions;
+        export const other = { maxAge: 600 };
+        """)
+    [(path, name, setting)] = defining[EXPORTED_OPTIONS]
+    assert (path, name, setting.origin, setting.credentials, setting.location.line) == \
+        ("src/config/corsOptions.js", "default", "reflect", True, 1)

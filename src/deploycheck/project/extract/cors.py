@@ -24,14 +24,16 @@ environment or a config object), "function" (a callback or code that checks the 
 from __future__ import annotations
 
 import ast
+import posixpath
 import re
-from typing import Any, Iterable, Iterator
+from dataclasses import replace
+from typing import Any, Iterator
 
 import tree_sitter as ts
 
 from deploycheck.core import Location
 from deploycheck.project.extract import Extractor
-from deploycheck.project.model import CorsSetting, FileFacts, Language, Role
+from deploycheck.project.model import CorsSetting, FileFacts, Language, Project, Role
 from deploycheck.project.parse import FileContext
 
 # Cheap prefilters, per language: a file with none of these is never parsed for CORS. They are
@@ -41,6 +43,10 @@ JS_TRIGGERS = ("cors", "enableCors") + _HEADER_TRIGGERS
 PY_TRIGGERS = ("flask_cors", "CORSMiddleware", "CORS_", "cors_allowed_origins") + _HEADER_TRIGGERS
 ROLES = frozenset({Role.APP, Role.BUILD_CONFIG, Role.DEPLOY_CONFIG, Role.OTHER})
 _CONFIG_LANGUAGES = frozenset({Language.JSON, Language.TOML, Language.OTHER})
+
+# Raw facts for the linker (FileFacts.extra): cors(options) where the options come from a local module.
+IMPORTED_OPTIONS = "cors.imported-options"   # (path, module specifier, imported name, library, dev_only)
+EXPORTED_OPTIONS = "cors.exported-options"   # (path, export name, CorsSetting built with library "cors")
 
 ACAO = "access-control-allow-origin"
 ACAC = "access-control-allow-credentials"
@@ -255,6 +261,30 @@ _Q_HEADER_PAIRS = """
 _Q_KEY_VALUE = """
 (pair key: [(property_identifier) (string)] @k value: [(string) (template_string)] @name
   (#match? @k "^.?key.?$") (#match? @name "(?i)^.access-control-allow-(origin|credentials).$")) @pair
+"""
+_Q_LOCAL_IMPORTS = """
+(import_statement (import_clause) @clause source: (string (string_fragment) @src))
+(variable_declarator name: (identifier) @local
+  value: (call_expression function: (identifier) @fn arguments: (arguments . (string (string_fragment) @src)))
+  (#eq? @fn "require"))
+(variable_declarator name: (identifier) @local
+  value: (member_expression object: (call_expression function: (identifier) @fn
+           arguments: (arguments . (string (string_fragment) @src))) property: (property_identifier) @prop)
+  (#eq? @fn "require"))
+"""
+_Q_EXPORTS = """
+(export_statement value: (_) @value)
+(export_statement declaration: (lexical_declaration (variable_declarator name: (identifier) @name value: (_) @value)))
+(assignment_expression
+  left: (member_expression object: (identifier) @module property: (property_identifier) @exports)
+  right: (_) @value (#eq? @module "module") (#eq? @exports "exports"))
+(assignment_expression
+  left: (member_expression object: (member_expression object: (identifier) @module property: (property_identifier) @exports)
+                           property: (property_identifier) @name)
+  right: (_) @value (#eq? @module "module") (#eq? @exports "exports"))
+(assignment_expression
+  left: (member_expression object: (identifier) @exports property: (property_identifier) @name)
+  right: (_) @value (#eq? @exports "exports"))
 """
 _Q_DECLS = """
 (variable_declarator name: (identifier) @name value: (_) @value)
@@ -625,21 +655,26 @@ class _JsFile:
         self.facts.cors.append(CorsSetting(**kw))
 
     def options(self, library: str, call: ts.Node, opts: ts.Node | None) -> None:
+        if opts is not None:
+            target = self.unwrap(opts)
+            if target.type == "identifier":
+                imported = self.imported_from(target)
+                if imported is not None:      # options from a local module: the linker joins them
+                    self.facts.extra.setdefault(IMPORTED_OPTIONS, []).append(
+                        (self.ctx.path, imported[0], imported[1], library, self.dev_only(call)))
+        self.facts.cors.append(self.build_options(library, call, opts))
+
+    def build_options(self, library: str, call: ts.Node, opts: ts.Node | None) -> CorsSetting:
+        """The CorsSetting of a middleware called at `call` with the options expression `opts`."""
         dev = self.dev_only(call)
         if opts is None:
-            self.add(location=self.loc(call), library=library, origin="default", credentials=False,
-                     value="", dev_only=dev)
-            return
+            return CorsSetting(self.loc(call), library, "default", False, dev_only=dev)
         target = self.resolve(opts)
         if target.type in _FUNCS:
-            self.add(location=self.loc(call), library=library, origin="function", value=_short(self.text(opts)),
-                     dev_only=dev)
-            return
+            return CorsSetting(self.loc(call), library, "function", None, value=_short(self.text(opts)), dev_only=dev)
         if target.type != "object":
             kind, origins = ("env", ()) if _JS_ENV.search(self.text(target)) else ("unknown", ())
-            self.add(location=self.loc(call), library=library, origin=kind, origins=origins,
-                     value=_short(self.text(opts)), dev_only=dev)
-            return
+            return CorsSetting(self.loc(call), library, kind, None, origins, _short(self.text(opts)), dev)
         pairs = self.pairs(target)
         cred = pairs.get("credentials")
         credentials: bool | None = False
@@ -649,14 +684,45 @@ class _JsFile:
             cred_loc = self.loc(cred[0])
         origin = pairs.get("origin")
         if origin is None:
-            self.add(location=self.loc(call), library=library, origin="default", credentials=credentials,
-                     value="", dev_only=dev, credentials_location=cred_loc)
-            return
+            return CorsSetting(self.loc(call), library, "default", credentials, dev_only=dev,
+                               credentials_location=cred_loc)
         pair, value = origin
         kind, origins = self.classify(value)
-        self.add(location=self.loc(pair), library=library, origin=kind, credentials=credentials, origins=origins,
-                 value=_short(self.text(pair)), dev_only=dev or self.dev_only(pair),
-                 credentials_location=cred_loc)
+        return CorsSetting(self.loc(pair), library, kind, credentials, origins, _short(self.text(pair)),
+                           dev or self.dev_only(pair), cred_loc)
+
+    def imported_from(self, ident: ts.Node) -> tuple[str, str] | None:
+        """(module specifier, imported name or "default") when `ident` is imported from a relative module."""
+        name = self.text(ident)
+        for _, m in self.ctx.matches(_Q_LOCAL_IMPORTS):
+            spec = self.text(m["src"][0])
+            if not spec.startswith("."):
+                continue
+            if "local" in m and self.text(m["local"][0]) == name:
+                prop = m.get("prop")
+                return spec, self.text(prop[0]) if prop else "default"
+            if "clause" in m:
+                for part in m["clause"][0].named_children:
+                    if part.type == "identifier" and self.text(part) == name:
+                        return spec, "default"
+                    if part.type == "named_imports":
+                        for spec_node in part.named_children:
+                            n = spec_node.child_by_field_name("name")
+                            alias = spec_node.child_by_field_name("alias") or n
+                            if n is not None and alias is not None and self.text(alias) == name:
+                                return spec, self.text(n)
+        return None
+
+    def exported_options(self) -> None:
+        """Objects with an `origin`/`credentials` key that this module exports, for the linker."""
+        for _, m in self.ctx.matches(_Q_EXPORTS):
+            value = m["value"][0]
+            target = self.resolve(value)
+            if target.type != "object" or not ({"origin", "credentials"} & set(self.pairs(target))):
+                continue
+            name = self.text(m["name"][0]) if "name" in m else "default"
+            setting = self.build_options("cors", target, target)
+            self.facts.extra.setdefault(EXPORTED_OPTIONS, []).append((self.ctx.path, name, setting))
 
     def pairs(self, obj: ts.Node) -> dict[str, tuple[ts.Node, ts.Node]]:
         out = {}
@@ -717,6 +783,8 @@ class _JsFile:
             elif method == "create" and self.text(m["obj"][0]) == "NestFactory":
                 self.cors_option("nestjs", call, args[1:])
         self.headers()
+        if "origin" in self.ctx.text or "credentials" in self.ctx.text:
+            self.exported_options()
 
     def cors_option(self, library: str, call: ts.Node, args: list[ts.Node]) -> None:
         """A `cors` option inside an options object: NestFactory.create(M, { cors }), new Server(http, { cors })."""
@@ -1451,3 +1519,40 @@ EXTRACTORS = (
     Extractor("cors-config", _guarded(extract_config), languages=_CONFIG_LANGUAGES, roles=ROLES,
               triggers=_HEADER_TRIGGERS),
 )
+
+
+# ------------------------------------------------------------------------- linker
+
+
+_JS_EXTENSIONS = ("", ".js", ".ts", ".mjs", ".cjs", ".jsx", ".tsx", ".mts", ".cts",
+                  "/index.js", "/index.ts", "/index.mjs", "/index.cjs")
+
+
+def link_imported_options(project: Project) -> None:
+    """`app.use(cors(corsOptions))` with `corsOptions` from `./config/corsOptions`: the setting is
+    the exported object's, located where its origin is written, judged as the using library's."""
+    imported = project.extra.get(IMPORTED_OPTIONS) or []
+    exported = project.extra.get(EXPORTED_OPTIONS) or []
+    if not imported or not exported:
+        return
+    by_key = {(path, name): setting for path, name, setting in exported}
+    added = set()
+    for path, spec, name, library, dev in imported:
+        base = posixpath.normpath(posixpath.join(posixpath.dirname(path), spec))
+        spec_base = re.sub(r"\.(js|mjs|cjs|jsx)$", "", base)     # TS sources imported as './x.js'
+        for candidate in (base, spec_base):
+            target = next((candidate + ext for ext in _JS_EXTENSIONS if project.file(candidate + ext)), None)
+            if target is not None:
+                break
+        if target is None:
+            continue
+        setting = by_key.get((target, name))
+        if setting is None and name != "default":
+            setting = by_key.get((target, "default"))   # module.exports = corsOptions; require('./x').corsOptions
+        if setting is None or (setting.location, library) in added:
+            continue
+        added.add((setting.location, library))
+        project.cors.append(replace(setting, library=library, dev_only=setting.dev_only or dev))
+
+
+LINKERS = (link_imported_options,)
