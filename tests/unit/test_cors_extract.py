@@ -521,3 +521,23 @@ def test_options_from_a_local_module_are_recorded_for_the_linker():
     [(path, name, setting)] = defining[EXPORTED_OPTIONS]
     assert (path, name, setting.origin, setting.credentials, setting.location.line) == \
         ("src/config/corsOptions.js", "default", "reflect", True, 1)
+
+
+def test_header_variables_sent_with_requests_are_not_settings():
+    js = extract("src/client.js", """
+        const headers = { 'Access-Control-Allow-Origin': '*' };
+        const res = await fetch(url, { headers });
+        const res2 = await axios.get(url, { headers: headers });
+        const corsHeaders = { 'Access-Control-Allow-Origin': '*' };
+        return new Response('ok', { headers: corsHeaders });
+        """)
+    assert [s.location.line for s in js] == [4]
+    py = extract("client.py", """
+        HEADERS = {"Access-Control-Allow-Origin": "*"}
+        RESPONSE_HEADERS = {"Access-Control-Allow-Origin": "*"}
+        def get():
+            return requests.get(URL, headers=HEADERS)
+        def view():
+            return {}, 200, RESPONSE_HEADERS
+        """)
+    assert [s.location.line for s in py] == [2]

@@ -206,9 +206,12 @@ def _judge(s: CorsSetting) -> tuple[Rule, str] | None:
 
 def find(project: Project, ctx: object) -> Iterator[Finding]:
     settings = [s for s in project.cors if not s.dev_only and project.role(s) in _ROLES]
-    # Flask-CORS reads CORS_ORIGINS from the app config: `CORS(app)` plus a config value is not a default.
-    flask_configured = any(s.library == "flask-cors-config" for s in settings)
+    # Flask-CORS reads CORS_ORIGINS from the app config: `CORS(app)` plus a config value is not a default,
+    # and a CORS_ORIGINS setting means nothing in a project that does not use Flask-CORS.
+    flask_used = any(s.library == "flask-cors" for s in project.cors)
+    flask_configured = flask_used and any(s.library == "flask-cors-config" for s in settings)
     flask_credentials = any(s.library == "flask-cors" and s.credentials for s in settings)
+    settings = [s for s in settings if s.library != "flask-cors-config" or flask_used]
     seen: dict[tuple[str | None, str, str], int] = {}
     for s in sorted(settings, key=lambda s: (s.location.path or "", s.location.line or 0)):
         if s.library == "flask-cors" and s.origin == "default" and flask_configured:

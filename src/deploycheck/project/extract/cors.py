@@ -816,7 +816,7 @@ class _JsFile:
             events.append((self.header_kind(m["name"][0]), call, m["value"][0], self.scope_of(call)))
         for _, m in self.ctx.matches(_Q_HEADER_PAIRS):
             pair = m["pair"][0]
-            if self.request_headers(pair):
+            if self.request_headers(pair) or self.sent_with_a_request(pair):
                 continue
             events.append((self.header_kind(m["name"][0]), pair, m["value"][0], self.scope_of(pair)))
         for _, m in self.ctx.matches(_Q_KEY_VALUE):
@@ -862,6 +862,21 @@ class _JsFile:
 
     def header_kind(self, name: ts.Node) -> str:
         return "origin" if ACAO in self.unquote(name).lower() else "credentials"
+
+    def sent_with_a_request(self, pair: ts.Node) -> bool:
+        """`const headers = {'Access-Control-Allow-Origin': '*'}` later given to fetch/axios only."""
+        obj = pair.parent
+        decl = obj.parent if obj is not None else None
+        if decl is None or decl.type != "variable_declarator":
+            return False
+        name = decl.child_by_field_name("name")
+        if name is None or name.type != "identifier":
+            return False
+        ident = self.text(name)
+        uses = [n for n in self.ctx.captures(f'((identifier) @id (#eq? @id "{ident}"))').get("id", [])
+                if n != name] + [n for n in self.ctx.captures(
+                    f'((shorthand_property_identifier) @id (#eq? @id "{ident}"))').get("id", [])]
+        return bool(uses) and all(self.request_headers(u) for u in uses)
 
     def request_headers(self, node: ts.Node) -> bool:
         """Is this header object an argument of a request (fetch/axios/…) rather than a response?"""
@@ -922,6 +937,7 @@ class _PyFile:
         self.tree = ctx.py_tree
         self.names: dict[str, str] = {}          # local name -> "CORS" | "cross_origin" | "CORSMiddleware" | "flask_cors"
         self.foreign: set[str] = set()           # CORSMiddleware names imported from other modules
+        self.request_dicts: set[int] = set()     # id() of header dicts that are sent with a request
         self.star_tests = 0                      # depth of `if x == "*":` blocks around the current node
         self.star_guarded: set[int] = set()      # id() of header events inside such a block
         self.assigns: dict[str, list[tuple[ast.AST, ast.AST, ast.AST | None]]] = {}   # name -> (target, value, scope)
@@ -1291,6 +1307,8 @@ class _PyFile:
     def dict_headers(self, node: ast.Dict, scope: ast.AST | None, dev: bool, call: ast.Call | None) -> None:
         if call is not None and _PY_REQUEST_CALL.search(_unparse(call.func)):
             return
+        if id(node) in self.request_dicts:
+            return
         for k, v in zip(node.keys, node.values):
             name = _py_str(k)
             if name and _HEADER_NAME.match(name.strip()):
@@ -1383,12 +1401,27 @@ class _PyFile:
         self.add(self.loc(target), "flask-cors-config", kind, credentials, origins, f"{name} = {_unparse(value)}",
                  dev or self.settings_dev(), self.loc(cred[0]) if cred else None)
 
+    def find_request_dicts(self) -> None:
+        """Header dicts bound to a name that is only ever passed to requests/httpx/…: request headers."""
+        sent, other = set(), set()
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Call):
+                request = bool(_PY_REQUEST_CALL.search(_unparse(node.func)))
+                for a in list(node.args) + [k.value for k in node.keywords]:
+                    if isinstance(a, ast.Name):
+                        (sent if request else other).add(a.id)
+        for name in sent - other:
+            for _, value, _ in self.assigns.get(name, []):
+                if isinstance(value, ast.Dict):
+                    self.request_dicts.add(id(value))
+
     def run(self) -> None:
         self.collect()
         self.scan_assigns(self.tree.body, None)
         for node in ast.walk(self.tree):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self.scan_assigns(node.body, node)
+        self.find_request_dicts()
         for stmt in self.tree.body:
             self.visit(stmt, None, False, None)
         self.finish()
