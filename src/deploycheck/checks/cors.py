@@ -3,13 +3,14 @@
 Reads `CorsSetting` facts (project/extract/cors.py) and judges them. The severity follows what an
 attacker can do, not how the setting looks:
 
-- Credentials (cookies, HTTP auth) + an origin that accepts anyone = error. Any website the user
-  visits can call the API *as that user* and read the answers. With `*` + credentials the browser
-  refuses the response in some libraries (Express `cors`, @fastify/cors, Hono: the logged-in frontend
-  breaks in production, and the usual "fix" found online is to reflect the origin), while
-  Flask-CORS, Starlette/FastAPI, django-cors-headers, @koa/cors and python-socketio (whose
-  credentials are on by default) turn `*` + credentials into echoing the caller's origin: the hole
-  is open.
+- Credentials (cookies, HTTP auth) + an origin that is echoed back for anyone = error. Any website
+  the user visits can call the API *as that user* and read the answers. That is `origin: true`,
+  an accept-all callback, `req.headers.origin` copied into the header, and also `*` + credentials in
+  Flask-CORS, Starlette/FastAPI, django-cors-headers, @koa/cors and python-socketio (credentials on
+  by default), which turn it into echoing the caller's origin.
+- A literal `*` + credentials (Express `cors`, @fastify/cors, Hono, a hand-set header, the Vercel
+  snippet) is not exploitable: browsers refuse credentials with `*`. It is the wildcard warning, with
+  a note not to "fix" it by echoing the origin.
 - Any origin without credentials = warning. Browsers never attach cookies to such requests, so a
   public, cookie-less API (a catalogue, a status feed) may choose it deliberately; the risk is the
   day someone adds credentials, and APIs on private networks. Whether the app uses sessions does not
@@ -57,25 +58,31 @@ https://developer.mozilla.org/en-US/docs/Web/HTTP/CORS#requests_with_credentials
 
 WILDCARD_WITH_CREDENTIALS = Rule(
     "cors/wildcard-with-credentials", Severity.ERROR,
-    "Every origin allowed together with credentials",
-    why=("CORS allows every origin (`*`, or no origin option, which means `*`) and credentials are switched on. "
-         "Flask-CORS, FastAPI/Starlette, django-cors-headers, @koa/cors and python-socketio then echo back the "
-         "caller's origin, "
-         "so any website can act as the logged-in user. Express cors, @fastify/cors and Hono send `*`, which "
-         "browsers reject for credentialed requests: logins from your frontend break in production."),
+    "Every origin allowed together with credentials (echoed back by the library)",
+    why=("CORS allows every origin (`*`, or no origin option, which means every origin) and credentials are on. "
+         "Flask-CORS, FastAPI/Starlette, django-cors-headers, @koa/cors and python-socketio answer that by "
+         "echoing back the caller's origin together with Access-Control-Allow-Credentials, so any website a "
+         "logged-in user visits can call your API with their cookies and read the answers."),
     fix=("List the production origins (from an environment variable) instead of `*`; keep credentials only "
          "if the frontend needs cookies."),
     docs="""Bad:
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)
     CORS(app, origins="*", supports_credentials=True)
-    app.use(cors({ credentials: true }))            # no origin: every origin
+    CORS(app, supports_credentials=True)            # no origins: every origin
+    CORS_ALLOW_ALL_ORIGINS = True; CORS_ALLOW_CREDENTIALS = True
+    SocketIO(app, cors_allowed_origins="*")         # credentials are on by default
 
 Good:
     app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=True)
     CORS(app, origins=os.environ["CORS_ORIGINS"].split(","), supports_credentials=True)
 
-References: https://developer.mozilla.org/en-US/docs/Web/HTTP/CORS/Errors/CORSNotSupportingCredentials ;
-https://flask-cors.readthedocs.io/en/latest/api.html""",
+Libraries that send a literal `*` (Express cors, @fastify/cors, Hono, a hand-set header) cannot leak
+credentialed responses: browsers refuse credentials with `*`. Those are reported as
+cors/wildcard-origin (warning).
+
+References: https://flask-cors.readthedocs.io/en/latest/api.html ;
+https://www.starlette.io/middleware/#corsmiddleware ;
+https://developer.mozilla.org/en-US/docs/Web/HTTP/CORS/Errors/CORSNotSupportingCredentials""",
 )
 
 REFLECTED = Rule(
@@ -101,7 +108,9 @@ WILDCARD = Rule(
     why=("Access-Control-Allow-Origin is `*`: any website may call the API from its visitors' browsers and "
          "read the answers. Browsers send no cookies with `*`, so this is a legitimate choice for a public, "
          "read-only API; for anything else it exposes more than your own frontend needs, and an API that sits "
-         "on a private network becomes readable from the internet."),
+         "on a private network becomes readable from the internet. With credentials also switched on, browsers "
+         "refuse logged-in requests; the usual copy-pasted 'fix', echoing the Origin back, lets every site act "
+         "as your users."),
     fix="If only your frontend calls the API, allow just its production origin (from an environment variable).",
     docs="""Bad (unless the API is deliberately public):
     app.use(cors({ origin: '*' }));
@@ -122,7 +131,8 @@ LIBRARY_DEFAULT = Rule(
     "CORS middleware with no origin option (every origin allowed)",
     why=("A CORS middleware called without an origin (`cors()`, `CORS(app)`, `app.enableCors()`, "
          "`register(cors)`) allows every origin, like `*`. It is usually copied from a tutorial to make a "
-         "local frontend work, and it ships to production unchanged."),
+         "local frontend work, and it ships to production unchanged. (Where the library then echoes the origin "
+         "because credentials are on, it is reported as cors/wildcard-with-credentials.)"),
     fix="Pass the production origins explicitly, read from an environment variable.",
     docs="""Bad:
     app.use(cors());
@@ -193,14 +203,15 @@ def _judge(s: CorsSetting) -> tuple[Rule, str] | None:
             return REFLECTED_WITH_CREDENTIALS, f"{what} echoes back any Origin, and credentials are allowed"
         return REFLECTED, f"{what} echoes back any Origin"
     if s.origin in ("wildcard", "default"):
-        if s.credentials is True:
-            how = ("the library then echoes back any Origin" if s.library in _REFLECTS_WILDCARD_WITH_CREDENTIALS
-                   else "browsers reject that for logged-in requests")
+        if s.credentials is True and s.library in _REFLECTS_WILDCARD_WITH_CREDENTIALS:
             default = " (on by default)" if s.credentials_location is None else ""
-            return WILDCARD_WITH_CREDENTIALS, f"{what} allows every origin together with credentials{default}: {how}"
+            return WILDCARD_WITH_CREDENTIALS, (f"{what} allows every origin together with credentials{default}: "
+                                               "the library then echoes back any Origin")
+        note = ("; credentials are also on, which browsers refuse with `*` (do not 'fix' it by echoing the "
+                "Origin back)") if s.credentials is True else ""
         if s.origin == "default":
-            return LIBRARY_DEFAULT, f"{what} allows every origin"
-        return WILDCARD, f"{what} allows every origin"
+            return LIBRARY_DEFAULT, f"{what} allows every origin{note}"
+        return WILDCARD, f"{what} allows every origin{note}"
     return None
 
 
