@@ -345,6 +345,11 @@ def test_someone_elses_cors_middleware_is_ignored():
         from app.middleware import CORSMiddleware
         app.add_middleware(CORSMiddleware, allow_origins=["*"])
         """) == []
+    assert extract("main.py", """
+        class CORSMiddleware(BaseHTTPMiddleware):
+            pass
+        app.add_middleware(CORSMiddleware, allow_origins=["*"])
+        """) == []
 
 
 def test_django_settings():

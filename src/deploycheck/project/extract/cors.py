@@ -964,6 +964,8 @@ class _PyFile:
                 for a in node.names:
                     if a.name in _FLASK_CORS_MODULES:
                         self.names[a.asname or a.name] = "flask_cors"
+            elif isinstance(node, ast.ClassDef) and node.name == "CORSMiddleware":
+                self.foreign.add(node.name)     # the app's own middleware class
 
     def scan_assigns(self, body: list[ast.stmt], scope: ast.AST | None) -> None:
         for node in body:
