@@ -157,7 +157,7 @@ _REFLECTS_WILDCARD_WITH_CREDENTIALS = {"flask-cors", "flask-cors-config", "fasta
 
 _NAMES = {
     "cors": "cors()", "@fastify/cors": "@fastify/cors", "hono/cors": "Hono cors()", "@koa/cors": "@koa/cors",
-    "koa2-cors": "koa2-cors", "@elysiajs/cors": "Elysia cors()", "nestjs": "NestJS CORS",
+    "koa2-cors": "koa2-cors", "nestjs": "NestJS CORS",
     "socket.io": "Socket.IO server", "python-socketio": "Socket.IO server",
     "flask-cors": "Flask-CORS", "flask-cors-config": "Flask-CORS config", "fastapi": "CORSMiddleware",
     "django-cors-headers": "django-cors-headers", "header": "Access-Control-Allow-Origin",

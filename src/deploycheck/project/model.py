@@ -157,9 +157,10 @@ class CorsSetting:
     """One place that decides which origins may call the app: a CORS middleware's options, or an
     Access-Control-Allow-Origin header set by hand or in a platform/framework config file."""
     location: Location               # the origin option / header line; the call when no origin is given
-    library: str                     # "cors", "@fastify/cors", "hono/cors", "@koa/cors", "nestjs",
-                                     # "flask-cors", "fastapi", "django-cors-headers", "header",
-                                     # "next-headers", "platform-headers"
+    library: str                     # "cors", "@fastify/cors", "hono/cors", "@koa/cors", "koa2-cors",
+                                     # "nestjs", "socket.io", "flask-cors", "flask-cors-config",
+                                     # "fastapi" (Starlette CORSMiddleware), "django-cors-headers",
+                                     # "python-socketio", "header", "next-headers", "platform-headers"
     origin: str                      # "default" (library default: any origin), "wildcard", "reflect",
                                      # "list", "env", "function", "disabled", "unknown"
     credentials: bool | None = None  # None: set from something we cannot evaluate

@@ -219,9 +219,9 @@ def polarity(cond: str) -> tuple[str | None, str | None]:
 
 _JS_LIBS = {"cors": "cors", "@fastify/cors": "@fastify/cors", "fastify-cors": "@fastify/cors",
             "hono/cors": "hono/cors", "@koa/cors": "@koa/cors", "kcors": "@koa/cors", "koa2-cors": "koa2-cors",
-            "@elysiajs/cors": "@elysiajs/cors", "socket.io": "socket.io"}
-_EXPORTS = {"hono/cors": ("cors",), "@elysiajs/cors": ("cors",), "socket.io": ("Server", "default")}
-_NAMED_ONLY = {"hono/cors", "@elysiajs/cors"}   # the middleware is a named export, not the module
+            "socket.io": "socket.io"}
+_EXPORTS = {"hono/cors": ("cors",), "socket.io": ("Server", "default")}
+_NAMED_ONLY = {"hono/cors"}   # the middleware is a named export, not the module
 
 _FUNCS = frozenset({"function_declaration", "function_expression", "arrow_function", "method_definition",
                     "generator_function_declaration", "generator_function", "function"})
