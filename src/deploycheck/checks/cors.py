@@ -123,7 +123,11 @@ Good:
     app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins)
 
 A public API that wants `*` can keep it and silence this line:
-    // deploycheck: ignore[cors/wildcard-origin] public read-only catalogue""",
+    // deploycheck: ignore[cors/wildcard-origin] public read-only catalogue
+
+Not reported: settings that only run in development (`if (process.env.NODE_ENV !== 'production')`,
+`isDev ? '*' : allowList`, `if app.debug:`, `CORS_ALLOW_ALL_ORIGINS = DEBUG`, settings/dev.py),
+tests, scripts and dev-server configs (vite, webpack), and comments.""",
 )
 
 LIBRARY_DEFAULT = Rule(
@@ -143,6 +147,7 @@ Good:
     app.use(cors({ origin: process.env.CORS_ORIGINS.split(',') }));
     CORS(app, origins=os.environ["CORS_ORIGINS"].split(","))
     app.enableCors({ origin: process.env.CORS_ORIGINS.split(',') });
+    if (process.env.NODE_ENV !== 'production') app.use(cors());   // development only: not reported
 
 References: https://github.com/expressjs/cors#configuration-options ;
 https://flask-cors.readthedocs.io/en/latest/api.html""",

@@ -4,12 +4,13 @@ One `CorsSetting` per place that decides it:
 
 - JS/TS (tree-sitter queries): the `cors` package (Express; NestJS uses it too), `@fastify/cors`,
   `hono/cors`, `@koa/cors`, NestJS `app.enableCors()` and `NestFactory.create(M, {cors})`, the
-  `cors` option of a Socket.IO server, and
-  `Access-Control-Allow-Origin` set by hand: `res.setHeader/header/set(...)`, `headers.set(...)`,
+  `cors` option of a Socket.IO server, and `Access-Control-Allow-Origin` set by hand:
+  `res.setHeader/header/set(...)`, `headers.set(...)`,
   header objects given to `new Response`/`NextResponse`/`res.writeHead`/a Lambda result, and the
   `{key, value}` entries of `next.config.js` `headers()`.
 - Python (`ast`): Flask-CORS `CORS(...)`/`@cross_origin`, Starlette/FastAPI `CORSMiddleware`,
-  django-cors-headers settings, `cors_allowed_origins` of Flask-SocketIO/python-socketio, headers set by hand (`response["…"] = …`, `headers={…}`).
+  django-cors-headers settings, `cors_allowed_origins` of Flask-SocketIO/python-socketio, headers
+  set by hand (`response["…"] = …`, `headers={…}`).
 - Config files: JSON (`vercel.json`, `firebase.json` …), `netlify.toml` `[[headers]]`, `_headers`.
 
 The extractor records what is written (the origin as a kind, the credentials flag, whether the
@@ -89,7 +90,7 @@ def _regex_matches_all(pattern: str) -> bool:
         p = p[1:]
     if p.endswith("$") and not p.endswith("\\$"):
         p = p[:-1]
-    return p in _MATCH_ALL_REGEX or p == ""
+    return p in _MATCH_ALL_REGEX
 
 
 # ------------------------------------------------------------------------- dev-branch polarity
