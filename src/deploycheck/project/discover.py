@@ -10,6 +10,7 @@ Rules:
 """
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from dataclasses import dataclass
@@ -141,7 +142,7 @@ def discover(root: Path, *, exclude: list[str] | tuple[str, ...] = (), use_gitig
             if is_link:
                 target = _resolve_link(entry.path, root)
                 if isinstance(target, str):
-                    if ignores.ignored(rel, False) or _skip_name(entry.name):
+                    if ignores.ignored(rel, False) or _skip_name(entry.name) or entry.name in SKIP_DIRS:
                         continue
                     skipped.append(Skipped(rel, target))
                     continue
@@ -189,7 +190,7 @@ def _resolve_link(path: str, root: Path) -> Path | str:
     try:
         target = Path(os.path.realpath(path, strict=True))
     except OSError as exc:
-        if "loop" in str(exc).lower() or getattr(exc, "errno", None) == 40:
+        if exc.errno == errno.ELOOP:     # never match the message: the path itself may say "loop"
             return "symlink loop: not followed"
         return "broken symlink: target does not exist"
     except RuntimeError:
