@@ -6,10 +6,12 @@ strings), so a file containing `[red]` cannot restyle the report.
 """
 from __future__ import annotations
 
+import io
 from collections import Counter
 from typing import TextIO
 
 from rich.console import Console
+from rich.table import Table
 from rich.text import Text
 
 from deploycheck.core import CHECK_IDS, Finding, ScanResult, Severity, Status
@@ -32,7 +34,12 @@ def _console(out: TextIO, opts: RenderOptions) -> Console:
 
 def render_scan(result: ScanResult, out: TextIO, opts: RenderOptions | None = None) -> None:
     opts = opts or RenderOptions()
-    con = _console(out, opts)
+    buf = io.StringIO()
+    _render(result, _console(buf, opts), opts)
+    out.write("\n".join(line.rstrip() for line in buf.getvalue().splitlines()) + "\n")
+
+
+def _render(result: ScanResult, con: Console, opts: RenderOptions) -> None:
     head = Text("deploycheck ", style="bold")
     head.append(Text(result.root))
     head.append(f"  ({result.files_scanned} files in {result.duration_s:.2f} s)", style="dim")
@@ -91,21 +98,24 @@ def render_scan(result: ScanResult, out: TextIO, opts: RenderOptions | None = No
 
 def _finding(con: Console, f: Finding) -> None:
     sev, style = SEV_STYLE[f.severity]
-    line = Text("  ")
-    line.append(f"{sev:<7}", style=style)
-    line.append(" ")
-    line.append(Text(str(f.location), style="bold"))
-    line.append("  ")
-    line.append(Text(f.message))
-    line.append(f"  [{f.rule.id}]", style="dim")
-    con.print(line)
+    head = Text("  ")
+    head.append(f"{sev:<8}", style=style)
+    head.append(Text(str(f.location), style="bold"))
+    head.append(f"  {f.rule.id}", style="dim")
+    con.print(head)
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=11, no_wrap=True)
+    grid.add_column()
+    grid.add_row("", Text(f.message))
     if f.snippet:
-        con.print(Text(f"      │ {f.snippet}", style="dim"))
-    con.print(Text.assemble(("      Why: ", "bold"), Text(f.rule.why)))
-    con.print(Text.assemble(("      Fix: ", "bold"), Text(f.fix)))
+        line = f"{f.location.line} │ " if f.location.line else "│ "
+        grid.add_row("", Text(line + f.snippet, style="dim", overflow="ellipsis", no_wrap=True))
+    grid.add_row(Text("Why", style="bold", justify="right"), Text(f.rule.why))
+    grid.add_row(Text("Fix", style="bold", justify="right"), Text(f.fix))
     if f.related:
-        con.print(Text.assemble(("      See: ", "bold"), Text(", ".join(str(r) for r in f.related))))
-    con.print(Text.assemble(("      Ask an AI: ", "bold"), Text(f'"{f.prompt}"', style="italic")))
+        grid.add_row(Text("See also", style="bold", justify="right"), Text(", ".join(str(r) for r in f.related)))
+    grid.add_row(Text("Ask an AI", style="bold", justify="right"), Text(f'"{f.prompt}"', style="italic"))
+    con.print(grid)
     con.print()
 
 
