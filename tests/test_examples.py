@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pytest
 
@@ -25,11 +26,13 @@ class Planted:
     where: tuple[tuple[str, str], ...]   # (path, anchor) alternatives: a finding on any of them counts
     note: str
     severity: str | None = None          # required severity, when the corpus settles it
+    needs_render: bool = False           # decidable only once render.yaml's envVars are read
 
 
 PLANTED = (
     Planted("env-vars", (("src/email.js", "process.env.RESEND_API_KEY"),),
-            "the email API key is read but render.yaml does not set it and nothing declares it", "error"),
+            "the email API key is read but render.yaml does not set it and nothing declares it", "error",
+            needs_render=True),
     Planted("error-handling", (("src/routes/submissions.js", "await sendConfirmation(submission)"),
                                ("src/email.js", "await resend.emails.send(")),
             "the email is sent in an async Express 4 handler with no try/catch: a refusal crashes the process"),
@@ -72,6 +75,15 @@ ALSO_ACCEPTABLE = {
                        ("src/routes/submissions.js", "await client.end()"),
                        ("src/db.js", "async function getClient()")),
 }
+
+
+@lru_cache(maxsize=None)
+def render_env_read(root=BROKEN) -> bool:
+    """Does the build read render.yaml's envVars yet? (env-vars can only say "unverified" before.)"""
+    from deploycheck import config as config_mod
+    from deploycheck import engine
+    project = engine.build_project(config_mod.load(root, overrides={"jobs": 1}))
+    return any(s.path == "render.yaml" for s in project.env_sources)
 
 
 def _lines(root, path: str, anchor: str) -> set[int]:
@@ -119,6 +131,8 @@ def test_broken_app_reports_each_planted_problem(planted, broken):
     mine = "\n    ".join(_describe(f) for f in broken["findings"] if f["check"] == planted.check) or "(none)"
     assert hits, (f"missed: {planted.note} (expected at {sorted(lines)})\n"
                   f"  findings of {planted.check}:\n    {mine}")
+    if planted.needs_render and not render_env_read():
+        return   # found, at whatever severity "cannot verify" has; the severity waits for render.yaml support
     if planted.severity:
         assert any(f["severity"] == planted.severity for f in hits), \
             f"{planted.note}: expected severity {planted.severity}, got " + ", ".join(_describe(f) for f in hits)
@@ -216,6 +230,9 @@ def test_fixed_app_passes_every_built_check(check, fixed):
     if not built(check):
         assert status["status"] == "manual"
         pytest.skip(f"{check} is not built yet")
+    if check == "env-vars" and not render_env_read(FIXED):
+        assert status["status"] == "manual", status
+        pytest.skip("render.yaml's envVars are not read yet: env-vars cannot verify production")
     assert status["status"] == "pass", f"{check}: {status['status']} ({status['summary']})"
 
 
