@@ -259,7 +259,7 @@ def test_crlf_line_endings_keep_line_numbers(tmp_path, probe):
     src = "// header\r\n\r\nconst url = process.env.API_URL;\r\n"
     py = "import os\r\n\r\nURL = os.environ['API_URL']\r\n"
     write_tree(tmp_path, {**PROBE, "src/crlf.js": src.encode(), "app/crlf.py": py.encode(),
-                          "src/ignored.js": b"const x = 1; // deploycheck: ignore[cors] crlf probe\r\n"})
+                          "src/ignored.js": b"const x = 1; // deploycheck: ignore[localhost/hardcoded-url] crlf probe\r\n"})
     project, result = scan(tmp_path)
     facts = probe_facts(project)
     assert ("src/crlf.js", 3, 13, "API_URL") in facts

@@ -427,3 +427,18 @@ def test_explicit_baseline_file_and_a_broken_one(tmp_path, localhost_rule):
 def test_baseline_into_a_missing_folder_is_a_usage_error(tmp_path):
     run = cli("scan", str(tmp_path), "--write-baseline", "no-such-dir/b.json")
     assert run.code == 2 and "no-such-dir" in run.err and "Traceback" not in run.err
+
+
+def test_ignores_for_checks_that_did_not_run_are_not_called_unused(tmp_path, localhost_rule):
+    """`--select localhost` cannot know whether an ignore[cors] comment still matches something."""
+    write_tree(tmp_path, {"src/config.js": "\n".join([
+        LOCAL_URL_LINE,
+        "app.use(cors()); // deploycheck: ignore[cors] the public widget API",
+        "const a = 1; // deploycheck: ignore[localhost/hardcoded-url] really stale",
+        "",
+    ])})
+    data = cli("scan", str(tmp_path), "--select", "localhost", "-f", "json").json()
+    unused = [(f["line"], f["message"]) for f in data["findings"] if f["rule"] == "unused-suppression"]
+    assert [line for line, _ in unused] == [3], unused
+    ignored = cli("scan", str(tmp_path), "--ignore", HARDCODED, "--select", "localhost", "-f", "json").json()
+    assert not [f for f in ignored["findings"] if f["rule"] == "unused-suppression"]
