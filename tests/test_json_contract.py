@@ -205,7 +205,7 @@ def test_every_emitted_key_is_described_in_the_schema(broken, fixed, busy):
             name = ref_or_schema["$ref"].rsplit("/", 1)[-1]
             return props(SCHEMA_DOC["$defs"][name])
         merged = dict(ref_or_schema.get("properties", {}))
-        for part in ref_or_schema.get("allOf", []):
+        for part in (*ref_or_schema.get("allOf", []), *ref_or_schema.get("anyOf", [])):
             merged.update(props(part))
         return merged
 
@@ -217,9 +217,10 @@ def test_every_emitted_key_is_described_in_the_schema(broken, fixed, busy):
                     undocumented.add(f"{where}.{k}")
                 else:
                     walk(v, known[k], f"{where}.{k}")
-        elif isinstance(value, list) and "items" in schema:
-            for item in value:
-                walk(item, schema["items"], f"{where}[]")
+        elif isinstance(value, list):
+            items = schema.get("items") or next((b["items"] for b in schema.get("anyOf", []) if "items" in b), None)
+            for item in value if items else ():
+                walk(item, items, f"{where}[]")
 
     for doc in (broken, fixed, busy):
         walk(doc, SCHEMA_DOC, "$")
