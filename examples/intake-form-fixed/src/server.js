@@ -11,7 +11,11 @@ const server = app.listen(config.port, () => {
 process.on('SIGTERM', () => {
   console.log('SIGTERM received, shutting down');
   server.close(async () => {
-    await pool.end();
+    try {
+      await pool.end();
+    } catch (err) {
+      console.error('Closing the database pool failed:', err);
+    }
     process.exit(0);
   });
 });
