@@ -178,16 +178,22 @@ def test_syntax_errors_are_partial_and_facts_before_them_are_kept(tmp_path, prob
     assert_probe_survived(result)
 
 
-def test_syntax_error_with_the_real_extractors(tmp_path):
-    """Without the probe: once a real extractor parses such a file, the scan says so and keeps its facts."""
-    source = "const url = process.env.API_URL;\nfunction (\n"
-    if not real_extractor_wants("src/broken.js", source):
-        pytest.skip("no real extractor parses JavaScript env reads yet")
-    write_tree(tmp_path, {**PROBE, "src/broken.js": source})
+@pytest.mark.parametrize("rel,source,needle,fact", [
+    ("src/broken.js", "const url = process.env.API_URL;\nfunction (\n", "line 2", ("API_URL", 1)),
+    ("app/broken.py", 'import os\nURL = os.environ["API_URL"]\ndef f(:\n    pass\n', "line 3", ("API_URL", 2)),
+    ("render.yaml", "services:\n  - type: web\n    envVars:\n      - key: A\n     value: 1\n", "invalid YAML at line",
+     None),
+    ("package.json", '{\n  "name": "x",\n  "engines": {"node": "20.x"},,\n}\n', "invalid JSON at line 3", None),
+])
+def test_bad_files_with_the_real_extractors(tmp_path, rel, source, needle, fact):
+    """Without the probe: once a real extractor reads such a file, the scan says so and keeps its facts."""
+    if not real_extractor_wants(rel, source):
+        pytest.skip(f"no real extractor reads {rel} yet")
+    write_tree(tmp_path, {**PROBE, rel: source})
     project, result = scan(tmp_path)
-    assert "line 2" in partial(result)["src/broken.js"]
-    if any(ex.name.startswith("env") for ex in extract_mod.extractors()):
-        assert any(r.name == "API_URL" and r.location.line == 1 for r in project.env_reads)
+    assert needle in partial(result).get(rel, ""), partial(result)
+    if fact and any(ex.name.startswith("env") for ex in extract_mod.extractors()):
+        assert any((r.name, r.location.line) == fact for r in project.env_reads), project.env_reads
     assert_probe_survived(result)
 
 

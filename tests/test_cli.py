@@ -442,3 +442,12 @@ def test_ignores_for_checks_that_did_not_run_are_not_called_unused(tmp_path, loc
     assert [line for line, _ in unused] == [3], unused
     ignored = cli("scan", str(tmp_path), "--ignore", HARDCODED, "--select", "localhost", "-f", "json").json()
     assert not [f for f in ignored["findings"] if f["rule"] == "unused-suppression"]
+
+
+@pytest.mark.parametrize("root", [BROKEN, FIXED], ids=["broken", "fixed"])
+def test_routes_command_runs_on_the_examples(root):
+    text = cli("routes", str(root))
+    assert text.code == 0, text.err
+    data = json.loads(cli("routes", str(root), "-f", "json").out)
+    assert data["version"] == 1 and isinstance(data["routes"], list)
+    assert cli("routes", str(root / "nope")).code == 2
