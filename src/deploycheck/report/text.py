@@ -93,7 +93,7 @@ def _render(result: ScanResult, con: Console, opts: RenderOptions) -> None:
         else:
             con.print(Text("  (--verbose lists them)", style="dim"))
         con.print()
-    con.print(verdict_line(result))
+    con.print(verdict_line(result, Severity(opts.fail_on)))
 
 
 def _finding(con: Console, f: Finding) -> None:
@@ -128,13 +128,16 @@ def _reason_kind(reason: str) -> str:
     return "other"
 
 
-def verdict_line(result: ScanResult) -> Text:
-    errors = [f for f in result.active if f.severity is Severity.ERROR]
+def verdict_line(result: ScanResult, fail_on: Severity = Severity.ERROR) -> Text:
+    """One line that agrees with the exit status: anything at or above --fail-on blocks."""
+    blockers = sorted((f for f in result.active if f.severity.rank >= fail_on.rank),
+                      key=lambda f: -f.severity.rank)          # stable: errors first, then in report order
     manual = [c for c in result.checks if c.status is Status.MANUAL]
     warnings = [f for f in result.active if f.severity is Severity.WARNING]
-    if errors:
-        first = errors[0]
-        t = Text(f"NOT READY TO DEPLOY: {len(errors)} blocker(s). Fix first: ", style="bold red")
+    if blockers:
+        first = blockers[0]
+        why = "" if fail_on is Severity.ERROR else f" (--fail-on {fail_on.value})"
+        t = Text(f"NOT READY TO DEPLOY{why}: {len(blockers)} blocker(s). Fix first: ", style="bold red")
         t.append(Text(f"{first.location} {first.message}"))
         return t
     if manual:

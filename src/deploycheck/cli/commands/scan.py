@@ -58,7 +58,8 @@ def run(args: argparse.Namespace, env: Environment) -> int:
         raise UsageError(f"the {args.format} format is not available in this build")
     to_file = bool(args.output)
     opts = RenderOptions(color=env.color and not to_file and args.format == "text", width=env.width,
-                         verbose=args.verbose, show_suppressed=args.show_suppressed)
+                         verbose=args.verbose, show_suppressed=args.show_suppressed,
+                         fail_on=config.fail_on.value)
     if to_file:
         out_path = Path(args.output)
         if not out_path.is_absolute():
