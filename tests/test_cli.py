@@ -144,7 +144,10 @@ def test_fail_on_decides_the_exit_status(tmp_path, localhost_rule):
     })
     base = ("scan", str(tmp_path), "--select", "localhost")
     assert cli(*base).code == 0                      # a warning does not fail by default
-    assert cli(*base, "--fail-on", "warning").code == 1
+    assert verdict(cli(*base)).startswith("Ready to deploy, with 1 warning(s)")
+    failing = cli(*base, "--fail-on", "warning")
+    assert failing.code == 1
+    assert verdict(failing).startswith("NOT READY TO DEPLOY (--fail-on warning): 1 blocker(s). Fix first: src/config.js:1")
     assert cli(*base, "--fail-on", "info").code == 1
     data = cli(*base, "-f", "json").json()
     assert [f["severity"] for f in data["findings"]] == ["warning"]
