@@ -19,6 +19,8 @@ from deploycheck.config import ConfigError
 COMMANDS: dict[str, str] = {
     "scan": "deploycheck.cli.commands.scan",
     "env": "deploycheck.cli.commands.env",
+    "diagnose": "deploycheck.cli.commands.diagnose",
+    "probe": "deploycheck.cli.commands.probe",
     "routes": "deploycheck.cli.commands.routes",
     "rules": "deploycheck.cli.commands.rules",
 }

@@ -146,3 +146,34 @@ def verdict_line(result: ScanResult, fail_on: Severity = Severity.ERROR) -> Text
     if warnings:
         return Text(f"Ready to deploy, with {len(warnings)} warning(s) worth a look.", style="bold yellow")
     return Text("Ready to deploy.", style="bold green")
+
+
+def render_diagnose(result, out: TextIO, opts: RenderOptions | None = None) -> None:
+    """Incidents, most important first, each with where it fails, related findings and the prompt."""
+    opts = opts or RenderOptions()
+    buf = io.StringIO()
+    con = _console(buf, opts)
+    con.print(Text.assemble(("deploycheck diagnose ", "bold"), Text(result.log),
+                            (f"  ({result.lines} lines, {result.events} events, {len(result.incidents)} incidents)", "dim")))
+    con.print()
+    known = [i for i in result.incidents if i.category != "unknown"]
+    other = [i for i in result.incidents if i.category == "unknown"]
+    if not result.incidents:
+        con.print(Text("No errors found in this log.", style="green"))
+    for i in known + other:
+        style = "dim" if i.category == "unknown" else "bold red"
+        con.rule(Text(f"{i.category}: {i.count}x since line {i.first_seen_line}", style=style), align="left")
+        con.print(Text(i.summary))
+        con.print(Text(f"  {i.signature}", style="dim"))
+        for fr in i.frames[:3]:
+            con.print(Text(f"  at {fr.repo_path}:{fr.line}" + (f" in {fr.function}" if fr.function else "")))
+        if i.related_findings:
+            con.print(Text("  related findings: " + ", ".join(i.related_findings)))
+        if opts.verbose or i is (known or other)[0]:
+            con.print(Text("  Prompt for an AI assistant:", style="bold"))
+            for line in i.prompt.splitlines():
+                con.print(Text("    " + line, style="italic"))
+        con.print()
+    if len(known + other) > 1 and not opts.verbose:
+        con.print(Text("(--verbose prints the debug prompt of every incident; --format json has them all)", style="dim"))
+    out.write("\n".join(line.rstrip() for line in buf.getvalue().splitlines()) + "\n")
