@@ -453,6 +453,7 @@ def _extract_bytes(name: str, data: bytes) -> None:
 _NAME_CHARS = st.sampled_from(list("abcXYZ019._- é[]!#*") + ["ü", "漢"])
 
 
+@pytest.mark.filterwarnings("ignore:Possible nested set:FutureWarning")   # re, on random "[[" patterns
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(files=st.lists(st.lists(st.text(_NAME_CHARS, min_size=1, max_size=8), min_size=1, max_size=3),
                       min_size=1, max_size=12),
