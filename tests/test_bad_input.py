@@ -2,7 +2,7 @@
 part, and never costs the results of the other files.
 
 Every project here carries a probe: `src/ok.js` with an ignore comment that matches nothing, which
-the engine reports as an `unused-suppression` finding. If the probe is missing from a result, the
+the engine reports under `unused_suppressions`. If the probe is missing from a result, the
 bad file cost us the rest of the scan.
 
 A throwaway "probe" extractor (registered by monkeypatching the extractor registry) touches every
@@ -84,7 +84,7 @@ def partial(result) -> dict[str, str]:
 
 
 def assert_probe_survived(result) -> None:
-    probes = [f for f in result.findings if f.rule.id == "unused-suppression" and f.location.path == "src/ok.js"]
+    probes = [f for f in result.unused_suppressions if f.location.path == "src/ok.js"]
     assert len(probes) == 1, "the other files' results were lost"
 
 
@@ -271,7 +271,7 @@ def test_crlf_line_endings_keep_line_numbers(tmp_path, probe):
     assert ("src/crlf.js", 3, 13, "API_URL") in facts
     assert ("app/crlf.py", 3, 7, "API_URL") in facts
     assert not partial(result)
-    crlf_probe = [f for f in result.findings if f.rule.id == "unused-suppression" and f.location.path == "src/ignored.js"]
+    crlf_probe = [f for f in result.unused_suppressions if f.location.path == "src/ignored.js"]
     assert [f.location.line for f in crlf_probe] == [1]
     assert "\r" not in crlf_probe[0].message
 

@@ -286,18 +286,20 @@ def test_inline_ignore_needs_the_exact_id(tmp_path, localhost_rule):
     assert sorted(f["line"] for f in data["findings"] if f["rule"] == HARDCODED) == [1, 2]
 
 
-def test_unused_suppression_is_an_info_finding(tmp_path, localhost_rule):
+def test_unused_suppression_is_reported_beside_the_findings(tmp_path, localhost_rule):
     write_tree(tmp_path, {"src/config.js": "\n".join([
         f"const PORT = 3000; // deploycheck: ignore[{HARDCODED}] left over from an old version",
         "",
     ])})
     run = cli("scan", str(tmp_path), "--select", "localhost", "-f", "json")
-    assert run.code == 0                                  # info never fails by default
-    unused = [f for f in run.json()["findings"] if f["rule"] == "unused-suppression"]
-    assert len(unused) == 1
-    assert unused[0]["severity"] == "info" and unused[0]["path"] == "src/config.js" and unused[0]["line"] == 1
+    assert run.code == 0                                  # a stale comment never fails the run
+    doc = run.json()
+    assert doc["findings"] == []                          # findings belong to the contract's ten checks only
+    unused = doc["unused_suppressions"]
+    assert len(unused) == 1 and unused[0]["path"] == "src/config.js" and unused[0]["line"] == 1
     assert HARDCODED in unused[0]["message"]
-    assert cli("scan", str(tmp_path), "--select", "localhost", "--fail-on", "info").code == 1
+    assert cli("scan", str(tmp_path), "--select", "localhost", "--fail-on", "info").code == 0
+    assert "match nothing any more" in cli("scan", str(tmp_path), "--select", "localhost").out
 
 
 # ------------------------------------------------------------------------------------ configuration
@@ -411,8 +413,8 @@ def test_baseline_entry_that_matches_nothing_is_reported(tmp_path, localhost_rul
     cli(*scan, "--write-baseline")
     (tmp_path / "src/config.js").write_text("export const API_URL = process.env.API_URL;\n")
     data = cli(*scan, "-f", "json").json()
-    unused = [f for f in data["findings"] if f["rule"] == "unused-suppression"]
-    assert len(unused) == 1 and unused[0]["severity"] == "info"
+    unused = data["unused_suppressions"]
+    assert len(unused) == 1 and "baseline entry" in unused[0]["message"]
 
 
 def test_explicit_baseline_file_and_a_broken_one(tmp_path, localhost_rule):
@@ -441,10 +443,10 @@ def test_ignores_for_checks_that_did_not_run_are_not_called_unused(tmp_path, loc
         "",
     ])})
     data = cli("scan", str(tmp_path), "--select", "localhost", "-f", "json").json()
-    unused = [(f["line"], f["message"]) for f in data["findings"] if f["rule"] == "unused-suppression"]
+    unused = [(f["line"], f["message"]) for f in data["unused_suppressions"]]
     assert [line for line, _ in unused] == [3], unused
     ignored = cli("scan", str(tmp_path), "--ignore", HARDCODED, "--select", "localhost", "-f", "json").json()
-    assert not [f for f in ignored["findings"] if f["rule"] == "unused-suppression"]
+    assert not ignored["unused_suppressions"]
 
 
 @pytest.mark.parametrize("root", [BROKEN, FIXED], ids=["broken", "fixed"])

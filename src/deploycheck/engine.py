@@ -132,11 +132,12 @@ def scan(config: Config, progress: Progress | None = None, project: Project | No
         if confirmed and status is Status.MANUAL:
             status, summary = Status.PASS, f"confirmed: {confirmed}"
         results.append(CheckResult(check.id, status, summary, check.title, confirmed))
-    findings = sorted(all_findings + unused, key=lambda f: f.sort_key)
+    findings = sorted(all_findings, key=lambda f: f.sort_key)
     partial = [Skipped(f.path, f.partial) for f in project.files if f.partial]
     return ScanResult(
         root=config.display_root or str(config.root), checks=results, findings=findings, skipped=list(project.skipped),
         partial=partial, files_scanned=len(project.files), duration_s=time.perf_counter() - started,
+        unused_suppressions=sorted(unused, key=lambda f: f.sort_key),
     )
 
 

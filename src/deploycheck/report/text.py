@@ -77,6 +77,12 @@ def _render(result: ScanResult, con: Console, opts: RenderOptions) -> None:
             con.print(Text(f"  {f.location}  {f.rule.id}  ({f.suppressed_by})", style="dim"))
         con.print()
 
+    if result.unused_suppressions:
+        con.print(Text(f"{len(result.unused_suppressions)} suppression(s) match nothing any more (remove them):",
+                       style="dim"))
+        for f in result.unused_suppressions:
+            con.print(Text(f"  {f.location}  {f.message}", style="dim"))
+        con.print()
     if result.skipped or result.partial:
         reasons = Counter(_reason_kind(s.reason) for s in result.skipped)
         if result.skipped:
