@@ -50,13 +50,14 @@ def _render(result: ScanResult, con: Console, opts: RenderOptions) -> None:
     con.print()
 
     con.print(Text("Pre-deploy checklist", style="bold underline"))
+    table = Table.grid(padding=(0, 2))
+    table.add_column(no_wrap=True)
+    table.add_column(no_wrap=True)
+    table.add_column()
     for c in result.checks:
         label, style = STATUS_STYLE[c.status]
-        line = Text("  ")
-        line.append(label, style=style)
-        line.append(f"  {c.id:<15} ", style="bold")
-        line.append(Text(c.summary))
-        con.print(line)
+        table.add_row(Text("  " + label, style=style), Text(c.id, style="bold"), Text(c.summary))
+    con.print(table)
     con.print()
 
     active = result.active
