@@ -158,6 +158,7 @@ class ScanResult:
     files_scanned: int = 0
     duration_s: float = 0.0
     extras: dict[str, Any] = field(default_factory=dict)    # platform, routes count, safety nets…
+    unused_suppressions: list[Finding] = field(default_factory=list)  # ignore comments / baseline entries matching nothing
 
     @property
     def active(self) -> list[Finding]:

@@ -45,6 +45,8 @@ def scan_dict(result: ScanResult) -> dict[str, Any]:
                     **({"confirmed": c.confirmed} if c.confirmed else {})} for c in result.checks],
         "findings": [finding_dict(f) for f in result.active],
         "suppressed": [finding_dict(f) for f in result.suppressed],
+        "unused_suppressions": [{"path": f.location.path, "line": f.location.line, "message": f.message}
+                                for f in result.unused_suppressions],
         "skipped": [{"path": s.path, "reason": s.reason} for s in result.skipped],
         "partial": [{"path": s.path, "reason": s.reason} for s in result.partial],
         "stats": {"files": result.files_scanned, "duration_ms": round(result.duration_s * 1000, 1)},
