@@ -49,6 +49,12 @@ _PRODUCTION_ROLES = frozenset({Role.APP, Role.MIGRATION, Role.BUILD_CONFIG, Role
 _BIND_HOSTS = frozenset({"0.0.0.0", "::", "[::]"})
 _BIND_CALLEE = re.compile(r"(^|\.)(listen|run|serve|bind|createServer|start|run_app|run_simple)$")
 _BIND_KEY = re.compile(r"^(host|hostname|bind|bind_address|listen|listen_address|address|server_host|HOST|BIND|SERVER_HOST)$", re.I)
+# A bare host (no scheme) is only an address the app connects to when it sits in a connection slot.
+_HOST_KEY = re.compile(r"host|url|uri|endpoint|server|addr|dsn|connection|base|api|domain|redis|mongo|postgres|mysql|"
+                       r"database|db|broker|smtp|proxy|upstream|target|backend", re.I)
+_CONNECT_CALLEE = re.compile(r"(^|\.)(Redis|createClient|connect|Pool|Client|createConnection|createPool|MongoClient|"
+                             r"Sequelize|knex|fetch|axios|get|post|put|request|got|create_engine|StrictRedis|"
+                             r"from_url|Elasticsearch|AsyncClient|Session)$")
 _ORIGIN_KEY = re.compile(r"origin|cors|allowed_?hosts|csrf_?trusted|trusted_?origins|redirect_?ur[il]s?|callback", re.I)
 
 
@@ -80,6 +86,9 @@ def find(project: Project, ctx) -> Iterator[Finding]:
             continue
         if url.key and _ORIGIN_KEY.search(url.key):
             continue   # an allow-list entry for local development, not an address the app calls
+        if url.scheme is None and not ((url.key and _HOST_KEY.search(url.key)) or
+                                       (url.callee and _CONNECT_CALLEE.search(url.callee)) or url.fallback_for):
+            continue   # a bare '127.0.0.1' as a header value, a list of known hostnames …
         where = f"{url.host}:{url.port}" if url.port else url.host
         if url.fallback_for:
             yield DEV_FALLBACK.at(

@@ -15,11 +15,13 @@ FUNCTION_TYPES = frozenset({
 _CONVERTERS = frozenset({"Number", "parseInt", "parseFloat", "String", "Boolean", "JSON.parse", "BigInt"})
 _DEV_KEYS = frozenset({"development", "dev", "test", "testing", "local", "localhost"})
 _DEV_TEST = re.compile(
-    r"NODE_ENV\s*(!==?\s*['\"`]production|===?\s*['\"`](development|dev|test|local))"
+    r"(NODE_ENV|_ENV|ENVIRONMENT|MODE)\s*(!==?\s*['\"`]production|===?\s*['\"`](development|dev|test|local))"
+    r"|===?\s*['\"`](localhost|127\.0\.0\.1)['\"`]|['\"`](localhost|127\.0\.0\.1)['\"`]\s*===?"
     r"|(?<![\w.])(isDev|isDevelopment|isLocal|IS_DEV|__DEV__|dev|import\.meta\.env\.DEV)\b(?!\s*[=:])"
     r"|import\.meta\.env\.MODE\s*===?\s*['\"`]development")
 _PROD_TEST = re.compile(
-    r"NODE_ENV\s*(===?\s*['\"`]production|!==?\s*['\"`](development|dev))"
+    r"(NODE_ENV|_ENV|ENVIRONMENT|MODE)\s*(===?\s*['\"`](production|prod|preview|staging)|!==?\s*['\"`](development|dev))"
+    r"|process\.env\.(VERCEL|NETLIFY|RENDER|FLY_APP_NAME|RAILWAY_ENVIRONMENT\w*|DYNO|K_SERVICE|AWS_LAMBDA_FUNCTION_NAME)\b"
     r"|(?<![\w.])(isProd|isProduction|IS_PROD|import\.meta\.env\.PROD)\b(?!\s*[=:])")
 
 
@@ -158,6 +160,18 @@ def in_dev_context(ctx: FileContext, node: ts.Node) -> bool:
 
 def _within(node: ts.Node, ancestor: ts.Node) -> bool:
     return ancestor.start_byte <= node.start_byte and node.end_byte <= ancestor.end_byte
+
+
+def is_parameter_default(node: ts.Node) -> bool:
+    """`function f(url = '…')` or `({ url = '…' }) =>`: a default of a parameter, not a value in use."""
+    parent = node.parent
+    if parent is None or parent.type not in ("assignment_pattern", "object_assignment_pattern"):
+        return False
+    n = parent.parent
+    while n is not None and n.type in ("object_pattern", "array_pattern", "pair_pattern", "assignment_pattern",
+                                       "required_parameter", "optional_parameter"):
+        n = n.parent
+    return n is not None and n.type == "formal_parameters"
 
 
 def callee_of_argument(ctx: FileContext, node: ts.Node, max_depth: int = 4) -> str | None:

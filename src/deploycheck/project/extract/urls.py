@@ -13,8 +13,8 @@ import re
 import tree_sitter as ts
 
 from deploycheck.project.extract import Extractor, JS, PY
-from deploycheck.project.extract._js import (callee_of_argument, in_dev_context, key_of, skip_wrappers_up,
-                                             string_value)
+from deploycheck.project.extract._js import (callee_of_argument, in_dev_context, is_parameter_default, key_of,
+                                             skip_wrappers_up, string_value)
 from deploycheck.project.model import FileFacts, Language, Role, UrlLiteral
 from deploycheck.project.parse import FileContext
 from deploycheck.redact import redact_line
@@ -52,7 +52,7 @@ def _host_literal(ctx: FileContext, value: str, loc, **context) -> UrlLiteral | 
 def extract_js(ctx: FileContext, out: FileFacts) -> None:
     for node in ctx.captures(_JS_QUERY).get("s", ()):
         value = string_value(ctx, node)
-        if value is None or _used_as_pattern(ctx, node):
+        if value is None or _used_as_pattern(ctx, node) or is_parameter_default(node):
             continue
         callee = callee_of_argument(ctx, node)
         if callee and _LOG_CALLEE.search(callee):
@@ -102,9 +102,10 @@ def _js_fallback_for(ctx: FileContext, node: ts.Node) -> str | None:
             if m:
                 return m.group(1)
     if parent.type == "ternary_expression" and parent.child_by_field_name("alternative") == top:
+        # `process.env.X ? process.env.X : 'http://localhost'`: a presence test of the value it falls back from
         cond = parent.child_by_field_name("condition")
-        m = re.search(r"process\.env\.(\w+)", ctx.node_text(cond)) if cond is not None else None
-        if m and "NODE_ENV" not in ctx.node_text(cond):
+        m = re.fullmatch(r"\s*!*\s*process\.env\.(\w+)\s*", ctx.node_text(cond)) if cond is not None else None
+        if m:
             return m.group(1)
     if parent.type == "arguments":
         call = parent.parent
@@ -114,9 +115,13 @@ def _js_fallback_for(ctx: FileContext, node: ts.Node) -> str | None:
             first = string_value(ctx, args[0]) if args[0].type == "string" else None
             if first:
                 return first
-    if parent.type == "object_assignment_pattern" or parent.type == "assignment_pattern":
+    if parent.type == "object_assignment_pattern":
+        # const { API_URL = 'http://localhost' } = process.env
+        pattern = parent.parent
+        decl = pattern.parent if pattern is not None else None
+        value = decl.child_by_field_name("value") if decl is not None and decl.type == "variable_declarator" else None
         left = parent.child_by_field_name("left")
-        if left is not None:
+        if value is not None and left is not None and re.fullmatch(r"process\.env|import\.meta\.env", ctx.node_text(value)):
             return ctx.node_text(left)
     return None
 
