@@ -15,7 +15,7 @@ YAML_FILES = ["render.yaml", "app.yaml", ".do/app.yaml", "cloudbuild.yaml", "doc
               "apprunner.yaml", "heroku.yml", ".github/workflows/ci.yml", ".gitlab-ci.yml"]
 JSON_FILES = ["railway.json", "vercel.json", "app.json", "wrangler.json", "deploy/task-definition.json"]
 TEXT_FILES = YAML_FILES + JSON_FILES + ["fly.toml", "railway.toml", "nixpacks.toml", "netlify.toml", "wrangler.toml",
-                                        "Procfile", "runtime.txt", "Dockerfile", "app.service", "scripts/deploy.sh",
+                                        "Procfile", "runtime.txt", "Dockerfile", "app.service", "scripts/deploy.sh", "ecosystem.config.js",
                                         ".env", ".env.production", ".env.example", "README.md"]
 
 KEYS = ["services", "envVars", "env", "environment", "key", "value", "name", "fromGroup", "fromDatabase",
