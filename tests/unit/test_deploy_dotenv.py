@@ -130,3 +130,26 @@ def test_deployed_environment_names():
     assert deployed_environment("local-news") == "production"        # an app name, not a laptop
     assert deployed_environment("overlays", "local", allow_local=True) == "development"
     assert deployed_environment(None) == "production"
+
+
+_values = st.text(alphabet=string.ascii_letters + string.digits + " ./:-_@#=!%&*+,;?", max_size=20)
+
+
+@given(st.dictionaries(_name.filter(lambda n: n.lower() != "export"), _values, min_size=1, max_size=8),
+       st.sampled_from(["plain", "double", "single", "export"]))
+def test_rendered_files_round_trip(values, style):
+    def render(v: str) -> str:
+        if style == "single":
+            return "'" + v + "'"
+        if style in ("double", "export"):
+            return '"' + v + '"'
+        return v.strip().split(" #")[0] if " #" in v else v.strip()
+    prefix = "export " if style == "export" else ""
+    text = "".join(f"{prefix}{k}={render(v)}\n" for k, v in values.items())
+    facts = extract(".env.production", text)
+    got = {s.name: s.value for s in facts.env_sources[0].settings}
+    assert set(got) == set(values)
+    for k, v in values.items():
+        expected = render(v).strip() if style == "plain" else v    # unquoted: trimmed, " #…" is a comment
+        assert got[k] == expected
+    assert facts.file.partial is None
