@@ -123,3 +123,11 @@ def test_commented_out_settings_are_not_declarations():
 
 def test_comments_in_app_code_are_not_config_comments():
     assert decls("src/app.py", "# DATABASE_URL is read below\nimport os\n") == []
+
+
+def test_code_block_forms():
+    text = ("## Environment\n\n```\nDATABASE_URL\nSTRIPE_SECRET_KEY   # from the dashboard\n```\n\n"
+            "```json\n{\n  \"env\": { \"API_BASE_URL\": \"https://x\" }\n}\n```\n\n"
+            "```js\nconst MAX_RETRIES = 3;\nfetch(API_URL);\n```\n"
+            "```python\nMAX_ITEMS = 10\nTIMEOUT_SECONDS: int = 5\n```\n")
+    assert [n for n, _, _ in decls("README.md", text)] == ["DATABASE_URL", "STRIPE_SECRET_KEY", "API_BASE_URL"]

@@ -88,8 +88,14 @@ _FENCE = re.compile(r"^\s{0,3}(```+|~~~+)\s*([\w+-]*)")
 _SPAN = re.compile(r"(`+)(.+?)\1")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(.*)$")
 _ASSIGN = re.compile(rf"(?:^|[\s;&|(]|export\s+)({_SNAKE}|[A-Z]+)=")
-_YAML_KEY = re.compile(rf"^\s*(?:-\s+)?(?:key|name):\s*[\"']?({_SNAKE}|[A-Z]+)[\"']?\s*$|^\s*(?:-\s+)?({_SNAKE}):\s")
+_YAML_KEY = re.compile(rf"^\s*(?:-\s+)?(?:key|name):\s*[\"']?({_SNAKE}|[A-Z]+)[\"']?\s*$"
+                       rf"|^\s*(?:-\s+)?[\"']?({_SNAKE})[\"']?\s*:\s|^\s*({_SNAKE})\s*(?:#.*)?$")
 _TOML_KEY = re.compile(rf"^\s*({_SNAKE})\s*=\s*\S")
+_JSON_KEY = re.compile(rf"\"({_SNAKE})\"\s*:")
+# Code blocks in a programming language hold code: its constants are not settings.
+_CODE_LANGS = frozenset({"python", "py", "js", "javascript", "jsx", "ts", "typescript", "tsx", "go", "rust", "rs",
+                         "java", "kotlin", "kt", "ruby", "rb", "php", "c", "cpp", "c++", "cs", "csharp", "swift",
+                         "sql", "scala", "elixir", "ex", "dart", "vue", "svelte", "html", "css"})
 
 
 def _section_is_local(headings: list[tuple[int, str, int]], title_line: int) -> bool:
@@ -110,6 +116,7 @@ def _docs(ctx: FileContext, facts: FileFacts) -> None:
     headings: list[tuple[int, str, int]] = []
     title_line = -1
     fence: str | None = None
+    lang = ""
     block: list[tuple[int, str]] = []
     para_local = False
     prev = ""
@@ -118,14 +125,14 @@ def _docs(ctx: FileContext, facts: FileFacts) -> None:
         if fence:
             if line.strip().startswith(fence):
                 if not _section_is_local(headings, title_line) and not para_local:
-                    _code_block(ctx, facts, block, seen)
+                    _code_block(ctx, facts, block, seen, lang)
                 fence, block = None, []
             else:
                 block.append((n, line))
             continue
         m = _FENCE.match(line)
         if m:
-            fence, block = m.group(1)[:3], []
+            fence, block, lang = m.group(1)[:3], [], m.group(2).lower()
             continue
         h = _HEADING.match(line)
         if h or (_SETEXT.match(line) and prev.strip() and not _LIST_ITEM.match(prev)):
@@ -187,7 +194,7 @@ def _span_names(span: str) -> list[str]:
     return out
 
 
-def _code_block(ctx: FileContext, facts: FileFacts, block: list[tuple[int, str]], seen: set) -> None:
+def _code_block(ctx: FileContext, facts: FileFacts, block: list[tuple[int, str]], seen: set, lang: str = "") -> None:
     if not block:
         return
     text = "\n".join(line for _, line in block)
@@ -196,12 +203,15 @@ def _code_block(ctx: FileContext, facts: FileFacts, block: list[tuple[int, str]]
     for n, line in block:
         names = list(cli_lines.get(n, []))
         stripped = line.strip()
-        if stripped.startswith(("#", "//")):
+        if stripped.startswith(("#", "//")) or lang in _CODE_LANGS:
+            for name in names:
+                _emit(facts, ctx, name, n, "docs", seen)
             continue
+        names += [k for k in _JSON_KEY.findall(line) if _is_var(k)]
         names += [k for k in _ASSIGN.findall(line) if _is_var(k, standalone=True)]
-        y = _YAML_KEY.match(line)
+        y = _YAML_KEY.match(line)                  # `- key: X`, `X: value`, `"X": "value"`, a bare `X`
         if y:
-            k = y.group(1) or y.group(2)
+            k = y.group(1) or y.group(2) or y.group(3)
             if _is_var(k, standalone=bool(y.group(1))):
                 names.append(k)
         t = _TOML_KEY.match(line)
