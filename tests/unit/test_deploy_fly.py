@@ -73,7 +73,10 @@ def test_fly_environment_from_file_or_app_name():
     assert extract("fly.toml", 'app = "shop-staging"\n').env_sources[0].environment == "staging"
 
 
-def test_fly_malformed_toml():
-    facts = extract("fly.toml", 'app = "shop"\n[env\nPORT = 1\n')
+def test_fly_malformed_toml_keeps_what_comes_before_the_error():
+    facts = extract("fly.toml", 'app = "shop"\n[env]\n  PORT = "8080"\n[deploy\nrelease_command = "x"\n')
+    assert facts.error is None and facts.file.partial.startswith("invalid TOML")
+    (src,) = facts.env_sources
+    assert [(s.name, s.location.line) for s in src.settings] == [("PORT", 3)]
+    facts = extract("fly.toml", '[env\nPORT = 1\n')
     assert facts.error is None and facts.env_sources == []
-    assert facts.file.partial.startswith("invalid TOML")

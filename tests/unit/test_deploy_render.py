@@ -119,3 +119,11 @@ def test_render_malformed_yaml_does_not_crash():
 def test_render_not_triggered_by_other_yaml():
     facts = extract("deploy/other.yaml", RENDER)
     assert not any(s.platform == "render" for s in facts.env_sources)
+
+
+def test_render_error_late_in_the_file_keeps_the_services_above():
+    text = RENDER.replace("  - type: redis\n", "  - type: redis\n    bad: [unclosed\n")
+    facts = extract("render.yaml", text)
+    assert facts.error is None and "invalid YAML" in facts.file.partial
+    names = {s.name for s in facts.env_sources}
+    assert "render.yaml: api" in names and "render.yaml: jobs" in names

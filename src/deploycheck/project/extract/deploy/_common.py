@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from deploycheck.core import Location
 from deploycheck.project.model import EnvSetting, EnvSource, FileFacts
-from deploycheck.project.parse import FileContext, LinedDict, LinedList
+from deploycheck.project.parse import FileContext, LinedDict, LinedList, load_yaml
 
 # ------------------------------------------------------------------------------- names & values
 
@@ -137,8 +137,58 @@ def item_line(items: Any, index: int, default: int = 1) -> int:
     return yline(item, default=default)
 
 
+def _prefix_lines(ctx: FileContext, at: int, parse: Any) -> Any:
+    """Parse the longest prefix that parses, cutting before each reported error line (3 tries)."""
+    lines = ctx.lines[:max(at - 1, 0)]
+    for _ in range(3):
+        if not lines:
+            return None
+        result, problem_line = parse("\n".join(lines) + "\n")
+        if problem_line is None:
+            return result
+        lines = lines[:max(min(problem_line - 1, len(lines) - 1), 0)]
+    return None
+
+
+def yaml_docs(ctx: FileContext) -> list[Any]:
+    """ctx.yaml_docs, and after a syntax error also what the lines before it hold: a render.yaml
+    broken at line 40 still yields the services above it. `partial` keeps the first error."""
+    cache = ctx.__dict__.setdefault("_deploy_cache", {})
+    if "yaml" in cache:
+        return cache["yaml"]
+    docs = ctx.yaml_docs
+    m = re.search(r"^(?:Helm template: )?invalid YAML at line (\d+)", ctx.partial or "")
+    if m:
+        def parse(text: str) -> tuple[Any, int | None]:
+            got, problem = load_yaml(text)
+            pm = re.search(r"at line (\d+)", problem or "")
+            return got, (int(pm.group(1)) if pm else 1) if problem else None
+        prefix = _prefix_lines(ctx, int(m.group(1)), parse)
+        if prefix and len(prefix) >= len(docs):
+            docs = prefix
+    cache["yaml"] = docs
+    return docs
+
+
+def toml_data(ctx: FileContext) -> dict[str, Any]:
+    """ctx.toml_data, or after a syntax error the tables before it."""
+    data = ctx.toml_data
+    m = re.search(r"invalid TOML: .*\(at line (\d+)", ctx.partial or "")
+    if data or not m:
+        return data
+    import tomllib
+
+    def parse(text: str) -> tuple[Any, int | None]:
+        try:
+            return tomllib.loads(text), None
+        except tomllib.TOMLDecodeError as exc:
+            pm = re.search(r"\(at line (\d+)", str(exc))
+            return None, int(pm.group(1)) if pm else 1
+    return _prefix_lines(ctx, int(m.group(1)), parse) or {}
+
+
 def first_doc(ctx: FileContext) -> dict | None:
-    for doc in ctx.yaml_docs:
+    for doc in yaml_docs(ctx):
         if isinstance(doc, dict):
             return doc
     return None

@@ -13,7 +13,7 @@ from typing import Any
 
 from deploycheck.core import Location
 from deploycheck.project.extract import Extractor
-from deploycheck.project.extract.deploy._common import (INJECTED, Commands, as_dict, as_list, basename, dedupe,
+from deploycheck.project.extract.deploy._common import (Commands, INJECTED, as_dict, as_list, basename, dedupe,
                                                         first_doc, health_path_in, item_line, json_line,
                                                         runtime_of_id, scalar, setting, yline)
 from deploycheck.project.model import DeployConfig, EnvSetting, EnvSource, FileFacts, Language, Role

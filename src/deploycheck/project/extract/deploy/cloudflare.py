@@ -13,7 +13,7 @@ from deploycheck.core import Location
 from deploycheck.project.extract import Extractor
 from deploycheck.project.extract.deploy._common import (Commands, as_dict, as_list, basename, dedupe,
                                                         deployed_environment, json_line, scalar, setting, tline,
-                                                        toml_lines)
+                                                        toml_data, toml_lines)
 from deploycheck.project.model import DeployConfig, EnvSetting, EnvSource, FileFacts, Language, Role
 from deploycheck.project.parse import FileContext
 
@@ -38,7 +38,7 @@ def run(ctx: FileContext, facts: FileFacts) -> None:
     if not _NAME.match(basename(ctx.path)):
         return
     is_toml = ctx.language is Language.TOML
-    data = ctx.toml_data if is_toml else ctx.json_data
+    data = toml_data(ctx) if is_toml else ctx.json_data
     if not isinstance(data, dict) or not data:
         return
     lines = toml_lines(ctx.text) if is_toml else {}

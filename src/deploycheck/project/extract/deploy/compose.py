@@ -18,7 +18,7 @@ from typing import Any
 
 from deploycheck.core import Location
 from deploycheck.project.extract import Extractor
-from deploycheck.project.extract.deploy._common import (ENV_NAME, Commands, add_link, as_dict, as_list, basename,
+from deploycheck.project.extract.deploy._common import (Commands, ENV_NAME, add_link, as_dict, as_list, basename,
                                                         dedupe, environment_from, first_doc, health_path_in,
                                                         item_line, repo_path, scalar, setting, yline)
 from deploycheck.project.model import DeployConfig, EnvSetting, EnvSource, FileFacts, Language, Role

@@ -11,7 +11,7 @@ from typing import Any
 
 from deploycheck.core import Location
 from deploycheck.project.extract import Extractor
-from deploycheck.project.extract.deploy._common import (INJECTED, Commands, as_dict, as_list, basename, dedupe,
+from deploycheck.project.extract.deploy._common import (Commands, INJECTED, as_dict, as_list, basename, dedupe,
                                                         first_doc, item_line, runtime_from_settings, scalar, setting,
                                                         yline)
 from deploycheck.project.extract.deploy.gcp import is_app_engine

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from deploycheck.core import Location
 from deploycheck.project.extract import Extractor
-from deploycheck.project.extract.deploy._common import (ENV_NAME, INJECTED, Commands, dedupe, environment_from,
+from deploycheck.project.extract.deploy._common import (Commands, ENV_NAME, INJECTED, dedupe, environment_from,
                                                         health_path_in, runtime_of_image, setting, split_image)
 from deploycheck.project.model import DeployConfig, EnvSetting, EnvSource, FileFacts, Language, Role
 from deploycheck.project.parse import FileContext

@@ -10,9 +10,9 @@ import re
 
 from deploycheck.core import Location
 from deploycheck.project.extract import Extractor
-from deploycheck.project.extract.deploy._common import (INJECTED, Commands, as_dict, as_list, basename, dedupe,
+from deploycheck.project.extract.deploy._common import (Commands, INJECTED, as_dict, as_list, basename, dedupe,
                                                         deployed_environment, runtime_from_settings, scalar, setting,
-                                                        tline, toml_lines)
+                                                        tline, toml_data, toml_lines)
 from deploycheck.project.model import DeployConfig, EnvSource, FileFacts, Language, Role
 from deploycheck.project.parse import FileContext
 
@@ -22,7 +22,7 @@ _NAME = re.compile(r"^fly(\.[\w-]+)?\.toml$", re.I)
 def run(ctx: FileContext, facts: FileFacts) -> None:
     if not _NAME.match(basename(ctx.path)):
         return
-    data = ctx.toml_data
+    data = toml_data(ctx)
     if not isinstance(data, dict) or not data:
         return
     lines = toml_lines(ctx.text)

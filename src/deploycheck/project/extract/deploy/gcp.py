@@ -12,9 +12,9 @@ from __future__ import annotations
 from deploycheck.core import Location
 from deploycheck.project.extract import Extractor
 from deploycheck.project.extract.deploy import cli
-from deploycheck.project.extract.deploy._common import (INJECTED, Commands, as_dict, as_list, basename,
-                                                        dedupe, deployed_environment, first_doc, item_line,
-                                                        repo_path, runtime_of_id, scalar, setting, yline)
+from deploycheck.project.extract.deploy._common import (Commands, INJECTED, as_dict, as_list, basename, dedupe,
+                                                        deployed_environment, first_doc, item_line, repo_path,
+                                                        runtime_of_id, scalar, setting, yline)
 from deploycheck.project.model import DeployConfig, EnvSource, FileFacts, Language, Role
 from deploycheck.project.parse import FileContext
 

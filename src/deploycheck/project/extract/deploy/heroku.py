@@ -13,9 +13,9 @@ from typing import Any
 
 from deploycheck.core import Location
 from deploycheck.project.extract import Extractor
-from deploycheck.project.extract.deploy._common import (INJECTED, Commands, addon_vars, as_dict, as_list, basename,
-                                                        dedupe, first_doc, json_line, runtime_of_id, scalar,
-                                                        setting, yline)
+from deploycheck.project.extract.deploy._common import (Commands, INJECTED, addon_vars, as_dict, as_list, basename,
+                                                        dedupe, first_doc, json_line, runtime_of_id, scalar, setting,
+                                                        yline)
 from deploycheck.project.model import DeployConfig, EnvSource, FileFacts, Language, Role
 from deploycheck.project.parse import FileContext
 

@@ -16,10 +16,10 @@ from typing import Any
 
 from deploycheck.core import Location
 from deploycheck.project.extract import Extractor
-from deploycheck.project.extract.deploy._common import (ENV_NAME, INJECTED, K8S_OBJECTS, Commands, add_link, as_dict,
-                                                        as_list, basename, command_text, dedupe,
-                                                        deployed_environment, first_doc, item_line, repo_path,
-                                                        scalar, setting, yline)
+from deploycheck.project.extract.deploy._common import (Commands, ENV_NAME, INJECTED, K8S_OBJECTS, add_link, as_dict,
+                                                        as_list, basename, command_text, dedupe, deployed_environment,
+                                                        first_doc, item_line, repo_path, scalar, setting, yaml_docs,
+                                                        yline)
 from deploycheck.project.model import DeployConfig, EnvSetting, EnvSource, FileFacts, Language, Role
 from deploycheck.project.parse import FileContext, load_yaml
 
@@ -71,7 +71,7 @@ def _docs(ctx: FileContext) -> tuple[list[Any], bool]:
         if problem:
             ctx.partial = ctx.partial or f"Helm template: {problem}"
         return docs, True
-    return ctx.yaml_docs, False
+    return yaml_docs(ctx), False
 
 
 def _container_env(ctx: FileContext, c: dict, helm: bool) -> list[EnvSetting]:

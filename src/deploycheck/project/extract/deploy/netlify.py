@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from deploycheck.core import Location
 from deploycheck.project.extract import Extractor
-from deploycheck.project.extract.deploy._common import (INJECTED, Commands, as_dict, as_list, basename, dedupe,
-                                                        runtime_from_settings, scalar, setting, tline, toml_lines)
+from deploycheck.project.extract.deploy._common import (Commands, INJECTED, as_dict, as_list, basename, dedupe,
+                                                        runtime_from_settings, scalar, setting, tline, toml_data,
+                                                        toml_lines)
 from deploycheck.project.model import DeployConfig, EnvSource, FileFacts, Language, Role
 from deploycheck.project.parse import FileContext
 
@@ -22,7 +23,7 @@ _CONTEXTS = {"production": "production", "deploy-preview": "preview", "branch-de
 def run(ctx: FileContext, facts: FileFacts) -> None:
     if basename(ctx.path).lower() != "netlify.toml":
         return
-    data = ctx.toml_data
+    data = toml_data(ctx)
     if not isinstance(data, dict) or not data:
         return
     lines = toml_lines(ctx.text)

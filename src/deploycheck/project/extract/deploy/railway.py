@@ -11,16 +11,16 @@ from typing import Any
 
 from deploycheck.core import Location
 from deploycheck.project.extract import Extractor
-from deploycheck.project.extract.deploy._common import (INJECTED, Commands, as_dict, as_list, basename, dedupe,
+from deploycheck.project.extract.deploy._common import (Commands, INJECTED, as_dict, as_list, basename, dedupe,
                                                         json_line, normalise_environment, runtime_from_settings,
-                                                        scalar, setting, tline, toml_lines)
+                                                        scalar, setting, tline, toml_data, toml_lines)
 from deploycheck.project.model import DeployConfig, EnvSource, FileFacts, Language, Role
 from deploycheck.project.parse import FileContext
 
 
 def _railway(ctx: FileContext, facts: FileFacts) -> None:
     is_json = ctx.path.lower().endswith(".json")
-    data = ctx.json_data if is_json else ctx.toml_data
+    data = ctx.json_data if is_json else toml_data(ctx)
     if not isinstance(data, dict):
         return
     lines = {} if is_json else toml_lines(ctx.text)
@@ -59,7 +59,7 @@ def _railway(ctx: FileContext, facts: FileFacts) -> None:
 
 
 def _nixpacks(ctx: FileContext, facts: FileFacts) -> None:
-    data = ctx.toml_data
+    data = toml_data(ctx)
     if not isinstance(data, dict) or not data:
         return
     lines = toml_lines(ctx.text)

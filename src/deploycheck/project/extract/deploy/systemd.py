@@ -14,7 +14,7 @@ import shlex
 
 from deploycheck.core import Location
 from deploycheck.project.extract import Extractor
-from deploycheck.project.extract.deploy._common import (ENV_NAME, INJECTED, Commands, add_link, basename, dedupe,
+from deploycheck.project.extract.deploy._common import (Commands, ENV_NAME, INJECTED, add_link, basename, dedupe,
                                                         deployed_environment)
 from deploycheck.project.model import DeployConfig, EnvSetting, EnvSource, FileFacts, Language, Role
 from deploycheck.project.parse import FileContext

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from deploycheck.core import Location
 from deploycheck.project.extract import Extractor
-from deploycheck.project.extract.deploy._common import (INJECTED, Commands, as_dict, as_list, basename, dedupe,
+from deploycheck.project.extract.deploy._common import (Commands, INJECTED, as_dict, as_list, basename, dedupe,
                                                         json_line, runtime_of_id, scalar, setting)
 from deploycheck.project.model import DeployConfig, EnvSource, FileFacts, Language, Role
 from deploycheck.project.parse import FileContext
