@@ -129,7 +129,7 @@ def test_assignment_forms_in_code():
         (1, "apiKey"), (2, "api_key"), (3, "API_TOKEN"), (4, "X-Api-Key"), (5, "secret_key")]
 
 
-def test_fallbacks_from_our_patterns():
+def test_fallbacks_of_env_reads():
     text = ("const a = process.env.SESSION_SECRET || 'keyboard cat';\n"
             "const b = process.env['JWT_SECRET'] ?? \"dev\";\n"
             "const { COOKIE_SECRET = 'x-cookie', PORT = '3000' } = process.env;\n"
@@ -139,14 +139,18 @@ def test_fallbacks_from_our_patterns():
     got = [(c.location.line, c.fallback_for, c.masked) for c in facts_of("src/a.js", text).secrets]
     assert got == [(1, "SESSION_SECRET", "keyb****** (12 chars)"), (2, "JWT_SECRET", "*** (3 chars)"),
                    (3, "COOKIE_SECRET", "******** (8 chars)"), (4, "VITE_API_TOKEN", "*** (3 chars)")]
-    py = ('app.secret_key = os.environ.get("SECRET_KEY", "dev")\n'
+    py = ('import os\nimport environ\nfrom decouple import config\n'
+          'env = environ.Env()\n'
+          'app.secret_key = os.environ.get("SECRET_KEY", "dev")\n'
           'KEY = os.getenv("STRIPE_SECRET", default="sk_test_x")\n'
           'SECRET = env("DJANGO_SECRET_KEY", default="insecure")\n'
-          'PW = config("DB_PASSWORD", "postgres")\n'
+          'PW = config("DB_PASSWORD", default="postgres")\n'
           'DEBUG = os.getenv("DEBUG", "0")\n'
+          'TOKEN = os.environ.get("API_TOKEN") or "or-default"\n'
           'class Settings(BaseSettings):\n    jwt_secret: str = "change-me"\n    database_url: str\n')
     got = [(c.location.line, c.fallback_for) for c in facts_of("app/config.py", py).secrets if c.kind == "fallback"]
-    assert got == [(1, "SECRET_KEY"), (2, "STRIPE_SECRET"), (3, "DJANGO_SECRET_KEY"), (4, "DB_PASSWORD"), (7, "JWT_SECRET")]
+    assert got == [(5, "SECRET_KEY"), (6, "STRIPE_SECRET"), (7, "DJANGO_SECRET_KEY"), (8, "DB_PASSWORD"),
+                   (10, "API_TOKEN"), (12, "JWT_SECRET")]
 
 
 def test_fallbacks_from_env_read_facts():

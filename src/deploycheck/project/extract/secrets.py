@@ -11,8 +11,8 @@ is built for one cheap pass per file:
 4. Assignments of literals to secret-like names (`API_KEY = "…"`, `apiKey: '…'`, `SECRET_KEY=…`
    in dotenv/YAML): only lines that hold a secret-ish word are looked at (one keyword regex pass).
 5. Hard-coded fallbacks of secret env reads (`process.env.SESSION_SECRET || 'keyboard cat'`,
-   `os.environ.get("SECRET_KEY", "dev")`), from `facts.env_reads` (EnvRead.default) when the
-   env-read extractor provides them, and from a tight regex of our own meanwhile (`_fallbacks`).
+   `os.environ.get("SECRET_KEY", "dev")`, a BaseSettings default): from `facts.env_reads`
+   (`EnvRead.default`), which the env-read extractor fills before this one runs.
 6. JWT/session signing secrets given literally (`jwt.sign(payload, 'literal')`, `secret: '…'`).
 7. Browser-shipped variables (`NEXT_PUBLIC_*`, `VITE_*`, `REACT_APP_*` …) whose name says secret.
 
@@ -36,7 +36,7 @@ from typing import Iterator
 from deploycheck.core import Location, mask_secret, secret_hash
 from deploycheck.project.model import FileFacts, Language, SecretCandidate
 from deploycheck.project.parse import FileContext
-from deploycheck.redact import entropy, looks_random, redact_line
+from deploycheck.redact import entropy, redact_line
 
 from deploycheck.project.extract import Extractor
 
@@ -337,11 +337,14 @@ def is_random(value: str) -> bool:
         return False
     if _wordy(v):
         return False
+    # Character classes and entropy only: slugs, identifiers and paths were excluded above with this
+    # module's own tests (redact.looks_random is tuned for masking printed lines, not for detection).
+    both_cases = any(c.isupper() for c in v) and any(c.islower() for c in v)
     if not has_digit:
-        return n >= 32 and looks_random(v) and any(c.isupper() for c in v) and any(c.islower() for c in v)
+        return n >= 32 and both_cases and entropy(v) >= 3.5
     if n >= 20:
-        return looks_random(v)
-    return entropy(v) >= 3.3 and any(c.isupper() for c in v) and any(c.islower() for c in v)
+        return entropy(v) >= 3.5
+    return entropy(v) >= 3.3 and both_cases
 
 
 def is_password_shaped(value: str) -> bool:
@@ -492,23 +495,6 @@ _CLOUD_HOSTS = re.compile(
 
 _KEY_BLOCK = re.compile(r"-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY( BLOCK)?-----")
 _KEY_END = re.compile(r"-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----")
-
-_FALLBACK_JS = re.compile(
-    r"""process\.env(?:\.(?P<n1>[A-Za-z_]\w*)|\[\s*['"](?P<n2>[^'"]+)['"]\s*\])\s*(?:\|\||\?\?)\s*"""
-    r"""(?:'(?P<v1>[^'\n]*)'|"(?P<v2>[^"\n]*)"|`(?P<v3>[^`\n$]*)`)""")
-_FALLBACK_VITE = re.compile(
-    r"""import\.meta\.env\.(?P<n1>[A-Za-z_]\w*)\s*(?:\|\||\?\?)\s*(?:'(?P<v1>[^'\n]*)'|"(?P<v2>[^"\n]*)"|`(?P<v3>[^`\n$]*)`)""")
-_PY_ARGS = (r"""\(\s*['"](?P<n1>[A-Za-z_]\w*)['"]\s*,\s*(?:default\s*=\s*)?(?:[rRbBuU]{0,2})"""
-            r"""(?:'(?P<v1>[^'\n]*)'|"(?P<v2>[^"\n]*)")""")
-# os.environ.get / os.getenv / environ.setdefault / django-environ env() and env.str() / decouple config():
-# one literal-led regex each, so `re` finds the call by its name instead of trying every position.
-_FALLBACK_PY = tuple(re.compile(call + _PY_ARGS) for call in (
-    r"environ\.get", r"getenv", r"environ\.setdefault", r"env\.str", r"env", r"config"))
-_DESTRUCTURE = re.compile(r"\{(?P<body>[^{}]*)\}\s*=\s*process\.env\b")
-_DESTRUCTURE_ITEM = re.compile(r"""(?P<n1>[A-Za-z_]\w*)\s*(?::\s*\w+\s*)?=\s*(?:'(?P<v1>[^'\n]*)'|"(?P<v2>[^"\n]*)"|`(?P<v3>[^`\n$]*)`)""")
-_SETTINGS_FIELD = re.compile(
-    r"""^[ \t]+(?P<n1>[A-Za-z_]\w*)\s*:\s*(?:str|SecretStr|Optional\[str\]|str\s*\|\s*None)\s*=\s*"""
-    r"""(?:SecretStr\(|Field\(\s*(?:default\s*=\s*)?)?(?:'(?P<v1>[^'\n]*)'|"(?P<v2>[^"\n]*)")""", re.M)
 
 _JWT_CALLS = (re.compile(r"jwt\.(?:sign|verify|encode|decode)\s*\("), re.compile(r"jsonwebtoken\.(?:sign|verify)\s*\("),
               re.compile(r"cookieParser\s*\("))
@@ -909,74 +895,43 @@ class _Scan:
 
     # -- 5. fallbacks of secret env reads
     def fallbacks(self) -> None:
+        """`process.env.SESSION_SECRET || 'keyboard cat'`, `os.environ.get("SECRET_KEY", "dev")`,
+        a BaseSettings field default …: the env-read extractor (which runs first) records the literal
+        default of every read in `EnvRead.default`; a secret-named one is a hard-coded fallback."""
         seen: set[tuple[int, str]] = set()
-        for name, value, pos in self._fallback_hits():
-            if not value.strip() or name_strength(name) < 2 or is_template(value) or "://" in value:
-                continue
-            line = self.line_of(pos)
-            if (line, name) in seen or self.in_comment(line):
-                continue
-            seen.add((line, name))
-            self.taken.append((pos, pos + len(value)))
-            self.add(kind="fallback", provider="generic", value=value, start=pos, name=name,
-                     placeholder=is_placeholder(value, name) or self.dev_file, fallback_for=name, group="fallback")
-        # Reads the env-read extractor found (EnvRead.default) that our own patterns did not.
         for read in self.facts.env_reads:
-            if not (read.has_default and read.default and read.name and read.location.line):
+            name, value, loc = read.name, read.default, read.location
+            if not (read.has_default and value and name and loc.line and loc.path == self.ctx.path):
                 continue
-            if (read.location.line, read.name) in seen or name_strength(read.name) < 2:
+            if (loc.line, name) in seen or name_strength(name) < 2 or is_template(value) or "://" in value:
                 continue
-            if is_template(read.default) or "://" in read.default:
+            if self.in_comment(loc.line):
                 continue
-            ls = self._line_start(read.location.line)
-            idx = self.text.find(read.default, ls, ls + 4000)
-            pos = idx if idx >= 0 else ls
-            seen.add((read.location.line, read.name))
-            self.add(kind="fallback", provider="generic", value=read.default, start=pos, name=read.name,
-                     placeholder=is_placeholder(read.default, read.name) or self.dev_file,
-                     fallback_for=read.name, group="fallback")
+            seen.add((loc.line, name))
+            pos = self._literal_after(value, loc.line, loc.column or 1)
+            if pos is not None:
+                self.taken.append((pos, pos + len(value)))
+            self.add(kind="fallback", provider="generic", value=value,
+                     start=pos if pos is not None else self._line_start(loc.line) + (loc.column or 1) - 1,
+                     name=name, placeholder=is_placeholder(value, name) or self.dev_file, fallback_for=name,
+                     group="fallback", mask_span=None if pos is not None else (0, 0))
+
+    def _literal_after(self, value: str, line: int, column: int) -> int | None:
+        """Offset of `value` written as a string literal at or after the read, on its line or the next
+        two (a default on its own line), or None."""
+        start = self._line_start(line) + max(column - 1, 0)
+        end = self._line_start(line + 3) if line + 3 <= len(self._nl or ()) + 1 else len(self.text)
+        for q in ("'", '"', "`"):
+            i = self.text.find(q + value + q, start, min(end, start + 4000))
+            if i >= 0:
+                return i + 1
+        return None
 
     def _line_start(self, line: int) -> int:
         if self._nl is None:
             self.line_of(0)
         assert self._nl is not None
         return 0 if line <= 1 else (self._nl[line - 2] + 1 if line - 2 < len(self._nl) else len(self.text))
-
-    def _fallback_hits(self) -> Iterator[tuple[str, str, int]]:
-        text = self.text
-        lang = self.ctx.language
-
-        def val(m: re.Match) -> tuple[str, int]:
-            for g in ("v1", "v2", "v3"):
-                if g in m.re.groupindex and m.group(g) is not None:
-                    return m.group(g), m.start(g)
-            return "", m.start()
-
-        if lang.is_js:
-            if "process.env" in text:
-                for m in _FALLBACK_JS.finditer(text):
-                    v, p = val(m)
-                    yield m.group("n1") or m.group("n2"), v, p
-                for d in _DESTRUCTURE.finditer(text):
-                    for m in _DESTRUCTURE_ITEM.finditer(d.group("body")):
-                        v, p = val(m)
-                        yield m.group("n1"), v, d.start("body") + p
-            if "import.meta.env" in text:
-                for m in _FALLBACK_VITE.finditer(text):
-                    v, p = val(m)
-                    yield m.group("n1"), v, p
-        elif lang is Language.PYTHON:
-            for rx in _FALLBACK_PY:
-                for m in rx.finditer(text):
-                    if rx.pattern.startswith(("env", "config")) and m.start() > 0 and (
-                            text[m.start() - 1].isalnum() or text[m.start() - 1] in "_"):
-                        continue   # my_config(…), get_env(…): not the library call
-                    v, p = val(m)
-                    yield m.group("n1"), v, p
-            if "BaseSettings" in text:
-                for m in _SETTINGS_FIELD.finditer(text):
-                    v, p = val(m)
-                    yield m.group("n1").upper(), v, p
 
     # -- 6. signing calls with a literal key
     def signing_calls(self) -> None:
