@@ -266,3 +266,10 @@ def test_dev_directories_count_as_dev_files():
     text = f'const event = {{ checkout_token: "{HEX[:33]}" }};\n'
     assert found("apps/web/scripts/dev/simulate.ts", text) == []
     assert found("apps/web/scripts/simulate.ts", text) == [(1, "generic", "checkout_token")]
+
+
+def test_fallbacks_that_are_not_string_literals_are_no_secrets():
+    text = ("export const axiom = process.env.AXIOM_TOKEN\n  ? new Axiom({ token: process.env.AXIOM_TOKEN })\n  : null;\n"
+            "const secret = process.env.CLIENT_SECRET ?? null;\n"
+            "const retries = process.env.API_TOKEN_RETRIES || 3;\n")
+    assert facts_of("src/axiom.ts", text).secrets == []

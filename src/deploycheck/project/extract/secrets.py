@@ -589,6 +589,8 @@ class _Scan:
         masked = mask_secret(value)
         if e > s:
             self.masks.setdefault(line, []).append((s, e, masked))
+        else:
+            s = start
         self.pending.append((SecretCandidate(
             location=Location(self.ctx.path, line, start - ls + 1), kind=kind, provider=provider, masked=masked,
             digest=digest, name=name, entropy=round(entropy(value), 2), placeholder=placeholder,
@@ -907,14 +909,13 @@ class _Scan:
                 continue
             if self.in_comment(loc.line):
                 continue
-            seen.add((loc.line, name))
             pos = self._literal_after(value, loc.line, loc.column or 1)
-            if pos is not None:
-                self.taken.append((pos, pos + len(value)))
-            self.add(kind="fallback", provider="generic", value=value,
-                     start=pos if pos is not None else self._line_start(loc.line) + (loc.column or 1) - 1,
-                     name=name, placeholder=is_placeholder(value, name) or self.dev_file, fallback_for=name,
-                     group="fallback", mask_span=None if pos is not None else (0, 0))
+            if pos is None:
+                continue   # not a string literal: `?? null`, `|| 0`, `: undefined` are no secret
+            seen.add((loc.line, name))
+            self.taken.append((pos, pos + len(value)))
+            self.add(kind="fallback", provider="generic", value=value, start=pos, name=name,
+                     placeholder=is_placeholder(value, name) or self.dev_file, fallback_for=name, group="fallback")
 
     def _literal_after(self, value: str, line: int, column: int) -> int | None:
         """Offset of `value` written as a string literal at or after the read, on its line or the next
