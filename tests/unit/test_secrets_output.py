@@ -20,10 +20,10 @@ TWILIO = "f69b619a00cc05df5e8558184d3bc738"          # low entropy: the generic 
 SLACK = "hooks.slack.com/services/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"
 DB_PW = "R6L99gTpZV9xjIxY1P"
 ENV_PW = "Gm8kP2qLz7Rw"                              # short, hand-made: only the env-file rule sees it
-SIGNING = "keyboard cat"
+SIGNING = "k3yb0ard-c4t-prod"
 FALLBACK = "dev-fallback-k3y"
 GENERIC = "S2A36wdjiPDmuqiVMUfwxRwW8uQPAbvv"
-ADMIN_PW = "Zq8#mP2$vL5!"
+ADMIN_PW = "Xr7#kQ2$wN9!"
 PUBLIC = "sk-proj-mtWogoiSbs6KBlwFYKXNYtuHsQhOoz3YNfSenKuavPmDDMV2"
 KEY_LINE = "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7on"
 
@@ -70,6 +70,14 @@ def test_every_rule_fires_on_the_planted_project(project: Path):
                      "secrets/generic-high-entropy", "secrets/public-env-secret", "secrets/private-key"}
     assert code == 1
     assert any("STRI" not in f["message"] and "sk_l****** (" in f["message"] for f in data["findings"])
+
+
+def test_planted_values_are_not_documentation_examples():
+    """Rule docs are printed by some formats (SARIF): the grep below is only meaningful if no planted
+    value also appears there."""
+    from deploycheck.checks import all_rules
+    text = " ".join(r.title + r.why + r.fix + r.docs for r in all_rules())
+    assert not [s for s in PLANTED if s in text]
 
 
 @pytest.mark.parametrize("fmt", sorted(formats()))
