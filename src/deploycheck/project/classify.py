@@ -108,7 +108,7 @@ def role_of(rel: str, language: Language, text: str = "") -> Role:
         return Role.ENV_FILE
     if any(d in _TEST_DIRS for d in dirs) or _TEST_FILE.search(name):
         return Role.TEST
-    if language is Language.MARKDOWN or name.split(".")[0] in _DOC_NAMES or (dirs[:1] == ["docs"] and not language.is_code):
+    if language is Language.MARKDOWN or (name.split(".")[0] in _DOC_NAMES and not language.is_code) or (dirs[:1] == ["docs"] and not language.is_code):
         return Role.DOCS
     if _DEV_CONFIG_FILE.match(name) or ".devcontainer" in dirs or (dirs and dirs[0] in ("dev", "local-dev")):
         return Role.DEV_CONFIG
