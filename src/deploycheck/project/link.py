@@ -15,8 +15,9 @@ Linker = Callable[[Project], None]
 
 
 def _linkers() -> tuple[Linker, ...]:
-    from deploycheck.project.extract import routes
-    return tuple(getattr(routes, "LINKERS", ()))
+    from deploycheck.project.extract import calls, routes
+    # routes first: the calls linker marks the handlers the route extractors found
+    return (*getattr(routes, "LINKERS", ()), *calls.LINKERS)
 
 
 def link(project: Project) -> None:

@@ -221,6 +221,8 @@ class CallSite:
     timeout: bool | None = None      # HTTP calls whose library has no default timeout: was one given?
     write: bool = False              # a database write / commit
     provider: str | None = None      # "twilio", "stripe", "postmark" … when the URL/library says so
+    fetch_like: bool = False         # HTTP call that resolves on 4xx/5xx (fetch, requests, httpx): the
+                                     # status must be checked (see status_checked)
 
 
 @dataclass(frozen=True, slots=True)
