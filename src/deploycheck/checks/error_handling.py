@@ -347,7 +347,10 @@ def _item_loops(g: Graph, fn: Function, only_in_poll: bool) -> Iterator[Finding]
         # the loop does real work per item (an external call somewhere in it)
         if not any(g.reaches(c) & _SIGNIFICANT for c in calls):
             continue
-        risky = [c for c in calls if not guarded(c) and (c.target or c.kind) and not c.floating]
+        # item-dependent steps: local processing code and third-party calls (a database outage is not a
+        # bad item: restarting on it is the right thing)
+        risky = [c for c in calls if not guarded(c) and not c.floating and (
+            c.target or (c.kind in THIRD_PARTY))]
         if not risky:
             continue
         first = min(risky, key=lambda c: (c.location.line or 0, c.location.column or 0))

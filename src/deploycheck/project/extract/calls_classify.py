@@ -392,19 +392,26 @@ def _provider_for_origin(origin: str | None) -> str | None:
     return None
 
 
-def js_connector(name: str, origin: str | None, is_new: bool, members: list[str]) -> tuple[str, str] | None:
-    """(what, library) when `new X(...)` / `x.createPool(...)` / `mongoose.connect()` opens a DB/cache client."""
+def js_connector(name: str, origin: str | None, is_new: bool, members: list[str],
+                 root: str | None = None) -> tuple[str, str] | None:
+    """(what, library) when `new X(...)` / `x.createPool(...)` / `mongoose.connect()` opens a DB/cache client.
+    `root` is the receiver the chain starts from (`mongoose`, `MongoClient`, `client`)."""
     lib = module_root(origin or "")
     kind = lib_kind(lib)
     last = members[-1] if members else name
     if lib == "mongoose":
+        if root not in (None, "mongoose", "Mongoose") and not is_new:
+            return None
         if last in ("connect",):
             return ("connect", "mongoose")
         if last == "createConnection":
             return ("connection", "mongoose")
         return None
-    if lib == "mongodb" and last in ("MongoClient", "connect") and (is_new or last == "connect"):
-        return ("client", "mongodb")
+    if lib == "mongodb":
+        # new MongoClient(uri) / MongoClient.connect(uri); client.connect() on an existing client is not new
+        if (is_new and last == "MongoClient") or (last == "connect" and root == "MongoClient"):
+            return ("client", "mongodb")
+        return None
     if kind not in ("db", "cache"):
         return None
     if lib in ("postgres", "@neondatabase/serverless") and not members and not is_new and name not in ("Pool", "Client"):
@@ -570,6 +577,8 @@ def _py_write(ch: Chain) -> bool:
 
 def py_connector(ch: Chain) -> tuple[str, str] | None:
     """(what, library) for a Python call that opens a DB/cache connection, pool or engine."""
+    if ch.derived:
+        return None   # engine.connect(), client.db(): methods of something already opened
     full = ch.text
     origin = (ch.origin or "")
     cand = [full]

@@ -94,7 +94,8 @@ class _File:
         self.path = ctx.path
         self.origins: dict[str, str] = {}        # local binding -> module specifier
         self.import_kind: dict[str, str] = {}    # local binding -> "default" | "named" | "namespace"
-        self.derived: dict[str, str] = {}        # variable -> "db-client" | "model" | "db-result" | "model-class" | "pool"
+        self.derived: dict[str, str] = {}        # variable -> "db-client" | "model" | "db-result" | "model-class" | "lib:<module>"
+        self.var_what: dict[str, str] = {}       # variable -> "pool" | "client" | "connection" (what its constructor opened)
         self.fns: dict[tuple[int, int], Fn] = {}
         self.by_name: dict[str, Fn] = {}
         self.module: Fn | None = None
@@ -680,6 +681,9 @@ def _derive(f: _File, node: ts.Node) -> None:
         origin = f.origins.get(root)
         if origin and not is_local_module(origin) and lib_kind(origin):
             f.derived[name] = "lib:" + origin
+            conn = js_connector(ctor.split(".")[-1], origin, True, ctor.split(".")[1:] or [ctor], root)
+            if conn is not None:
+                f.var_what[name] = conn[0]
             return
         if origin and is_local_module(origin) and ctor[:1].isupper():
             f.derived[name] = "model"
@@ -700,6 +704,9 @@ def _derive(f: _File, node: ts.Node) -> None:
                 f.derived[name] = "db-client"
                 return
             f.derived[name] = "lib:" + ch.origin
+            conn = js_connector(ch.members[-1] if ch.members else ch.root, ch.origin, False, ch.members, ch.root)
+            if conn is not None:
+                f.var_what[name] = conn[0]
             return
         if ch.derived == "db-client" or "pool" in ch.root.lower() and ch.members[-1:] in (["connect"], ["getConnection"]):
             f.derived[name] = "db-client"
@@ -729,10 +736,10 @@ def _call(f: _File, node: ts.Node) -> None:
     cls = classify_js(ch)
     connector = None
     if not ch.is_new:
-        connector = js_connector(ch.root if not ch.members else ch.members[-1], ch.origin, False, ch.members) \
-            if (ch.origin and not is_local_module(ch.origin)) else None
+        connector = js_connector(ch.root if not ch.members else ch.members[-1], ch.origin, False, ch.members,
+                                 ch.root) if (ch.origin and not is_local_module(ch.origin)) else None
         if connector is None and ch.root_called and not ch.members and ch.origin and lib_kind(ch.origin) == "db":
-            connector = js_connector(ch.root, ch.origin, False, [])
+            connector = js_connector(ch.root, ch.origin, False, [], ch.root)
     target = None
     local = False
     if cls is None:
@@ -997,11 +1004,12 @@ def _chained_catch(f: _File, call: ts.Node, owner: Fn, cls: Classified | None) -
             action = "next"
         elif re.match(r"^(\(\)\s*=>\s*(\{\s*\}|null|undefined)|noop|_\.noop)$", text):
             action = "empty"
-    line = f.line(call.child_by_field_name("function").child_by_field_name("property")) \
-        if call.child_by_field_name("function") is not None and call.child_by_field_name("function").type == "member_expression" \
-        else f.line(call)
+    callee = call.child_by_field_name("function")
+    anchor = callee.child_by_field_name("property") if callee is not None and callee.type == "member_expression" \
+        else call
+    line = f.line(anchor)
     if line not in owner.catches:
-        owner.catches[line] = CatchClause(f.ctx.loc(call), action, try_line=None, chained=True,
+        owner.catches[line] = CatchClause(f.ctx.loc(anchor), action, try_line=None, chained=True,
                                           kinds=(cls.kind,) if cls else ())
     return action, line
 
@@ -1084,7 +1092,7 @@ def _db_client(f: _File, info: _ChainInfo, owner: Fn, fn: Fn | None, connector: 
     elif fn is not None:
         cache = _module_var_cache(f, node, fn)
     returned = ctxinfo["returned"] or bool(variable and fn is not None and re.search(
-        r"\breturn\s+" + re.escape(variable) + r"\b", f.text_of(fn.node)))
+        r"\breturn\s+" + re.escape(variable) + r"\b(?!\s*[.(\[])", f.text_of(fn.node)))
     f.facts.db_clients.append(DbClient(
         library=library, location=f.ctx.loc(node), what=what, scope="module" if fn is None else "function",
         function=owner.id if fn is not None else None, bounded=_bounded(f, node, library, what),
@@ -1141,7 +1149,7 @@ def _new(f: _File, node: ts.Node) -> None:
         origin = "@prisma/client"
     if origin is None or is_local_module(origin):
         return
-    connector = js_connector(last, origin, True, text.split(".")[1:] or [last])
+    connector = js_connector(last, origin, True, text.split(".")[1:] or [last], root)
     if connector is None:
         return
     fn = _enclosing_fn(f, node)
@@ -1156,9 +1164,10 @@ def _is_checkout(f: _File, info: _ChainInfo) -> bool:
     ch = info.chain
     if len(ch.members) != 1 or ch.members[0] not in ("connect", "getConnection", "acquire"):
         return False
-    rootl = ch.root.lower()
-    return "pool" in rootl or (ch.origin in ("pg", "mysql2", "mysql2/promise", "mysql", "pg-pool")) or \
-        f.derived.get(ch.root, "").endswith(("pg", "mysql2", "mysql2/promise", "mysql"))
+    what = f.var_what.get(ch.root)
+    if what is not None:
+        return what == "pool"
+    return "pool" in ch.root.lower()
 
 
 def _checkout_or_connector(f: _File, info: _ChainInfo, owner: Fn, fn: Fn | None) -> None:
@@ -1193,7 +1202,7 @@ def _released(f: _File, var: str, fn: Fn | None, after: ts.Node) -> str:
     rel = list(re.finditer(r"\b" + v + r"\s*\.\s*(release|end|close|destroy)\s*\(|\brelease\s*\(\s*" + v + r"\b|"
                            r"\b\w+\.releaseConnection\s*\(\s*" + v, body_text))
     if not rel:
-        if re.search(r"\breturn\s+" + v + r"\b", body_text) or re.search(
+        if re.search(r"\breturn\s+" + v + r"\b(?!\s*[.(\[])", body_text) or re.search(
                 r"\b(resolve|callback|cb|done)\s*\(\s*(null\s*,\s*)?" + v + r"\b", body_text):
             return "escapes"
         return "never"

@@ -347,8 +347,8 @@ class _Extractor:
         while stack:
             n, parent = stack.pop()
             if isinstance(n, ast.Call):
-                self._call(n, parent, ctx, assign_targets if n is node else None,
-                           with_target if n is node else None, top=n is node)
+                top = n is node or (parent is node and isinstance(node, ast.Await))
+                self._call(n, parent, ctx, assign_targets if top else None, with_target if top else None, top=top)
             if isinstance(n, (ast.Lambda,)):
                 continue
             for child in ast.iter_child_nodes(n):
@@ -366,7 +366,8 @@ class _Extractor:
         connector = py_connector(ch)
         target = None
         local = False
-        if cls is None and connector is None:
+        checkout = self._checkout(ch, ctx) if cls is None and connector is None else None
+        if cls is None and connector is None and checkout is None:
             if not ch.members and ch.root in self.local_names and ch.root not in self.origins:
                 target = self.local_names[ch.root].id
                 local = True
@@ -376,11 +377,8 @@ class _Extractor:
                     target, local = m.id, True
             elif ch.root in self.origins and self._maybe_local(self.origins[ch.root]) and len(ch.members) <= 1:
                 local = True
-        checkout = None
-        if cls is None and connector is None and not local:
-            checkout = self._checkout(ch, ctx)
-            if checkout is None:
-                return
+        if cls is None and connector is None and not local and checkout is None:
+            return
         info = self._context(node, parent, ctx, top, assign_targets, with_target)
         loc = self.ctx.loc(node)
         in_try, catch_action, catch_line = info["in_try"], info["catch"], info["catch_line"]
@@ -751,7 +749,7 @@ class _Extractor:
             return "all-paths"
         if any_release:
             return "success-path"
-        if re.search(r"\breturn\s+" + v + r"\b", text) or re.search(r"\b(g|self|app\.state)\.\w+\s*=\s*" + v + r"\b", text):
+        if re.search(r"\breturn\s+" + v + r"\b(?!\s*[.(\[])", text) or re.search(r"\b(g|self|app\.state)\.\w+\s*=\s*" + v + r"\b", text):
             return "escapes"
         return "never"
 
@@ -788,7 +786,7 @@ class _Extractor:
             bounded=py_bounded(kwargs, what, lib, len(node.args)), singleton=cache is not None and cache != "flask-g",
             variable=var, in_loop=info["loop"] == "items", cache=cache,
             returned=info["returned"] or bool(var and fn is not self.module and re.search(
-                r"\breturn\s+" + re.escape(var) + r"\b", "\n".join(self.ctx.lines[node.lineno - 1:fn.end_line])))))
+                r"\breturn\s+" + re.escape(var) + r"\b(?!\s*[.(\[])", "\n".join(self.ctx.lines[node.lineno - 1:fn.end_line])))))
         if info["catch_line"] is not None and info["catch_line"] in fn.catches:
             fn.catches[info["catch_line"]] = replace(fn.catches[info["catch_line"]], connects=True)
 
