@@ -196,7 +196,8 @@ class Chain:
     derived: str | None = None              # "db-result" / "model" for objects built from a DB call
     is_new: bool = False                    # `new X(...)`
     first_arg: str = ""                     # text of the first argument (for SQL / URLs / boto3 service)
-    kwargs: frozenset[str] = frozenset()    # Python keyword argument names / JS option keys of the first object
+    kwargs: frozenset[str] = frozenset()    # Python keyword argument names
+    rest: list[str] = field(default_factory=list)   # members chained after the I/O call (.json(), .select())
 
     @property
     def text(self) -> str:
@@ -361,7 +362,7 @@ _JS_GLOBALS = {"Object", "Array", "Promise", "Math", "JSON", "Date", "Number", "
 
 
 def _js_write(ch: Chain, method: str | None = None) -> bool:
-    for m in ([method] if method else []) + list(ch.members):
+    for m in ([method] if method else []) + list(ch.members) + list(ch.rest):
         if m and _WRITE_METHODS.match(m):
             return True
         if m in ("query", "execute", "run", "exec", "prepare", "none", "result", "one") and sql_is_write(ch.first_arg):

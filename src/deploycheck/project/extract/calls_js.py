@@ -631,8 +631,7 @@ def _chain(f: _File, outer: ts.Node) -> _ChainInfo | None:
     derived = f.derived.get(origin_key) or (f.derived.get(root) if not this_member else None)
     if derived and derived.startswith("lib:"):
         origin, derived = derived[4:], None
-    ch = Chain(root, members, origin, root_called, derived, is_new, first_arg)
-    ch.kwargs = frozenset(rest)   # (JS: remaining chain members, used for write detection)
+    ch = Chain(root, members, origin, root_called, derived, is_new, first_arg, rest=rest)
     return _ChainInfo(ch, outer, core_call, suffix, this_member)
 
 
@@ -770,8 +769,14 @@ def _call(f: _File, node: ts.Node) -> None:
     callee = ch.text if not info.this_member else "this." + ch.text
     result = _result_name(f, info.outer)
     status_checked = False
+    returned = ctxinfo["returned"]
     if cls is not None and cls.fetch_like:
-        status_checked = _status_checked(f, info, result, fn)
+        if ch.rest:     # (await fetch(url)).json(): the body is read on the spot
+            status_checked = ch.rest[0] in ("ok", "status")
+        else:
+            status_checked = _status_checked(f, info, result, fn)
+        if ch.rest or any(n == "then" for n, _ in info.suffix):
+            returned = returned and status_checked   # what is returned is the body, not the response
     catch_action, catch_line = ctxinfo["catch"], ctxinfo["catch_line"]
     if has_catch and catch_node is not None:
         catch_action, catch_line = _chained_catch(f, catch_node, owner, cls)
@@ -782,7 +787,7 @@ def _call(f: _File, node: ts.Node) -> None:
         callee=callee[:120], location=loc, kind=kind, in_try=ctxinfo["in_try"] or has_catch,
         awaited=ctxinfo["awaited"], floating=floating, has_catch=has_catch, status_checked=status_checked,
         args=f.text_of(info.core_call.child_by_field_name("arguments"))[:160], result=result, target=target,
-        catch=catch_action, catch_line=catch_line, returned=ctxinfo["returned"], loop=ctxinfo["loop"],
+        catch=catch_action, catch_line=catch_line, returned=returned, loop=ctxinfo["loop"],
         loop_line=ctxinfo["loop_line"], in_poll_loop=ctxinfo["poll"], timeout=None,
         write=bool(cls and cls.write), provider=cls.provider if cls else None, fetch_like=bool(cls and cls.fetch_like))
     owner.calls.append(cs)

@@ -396,7 +396,7 @@ class _Extractor:
         status_checked = False
         timeout = None
         if cls is not None and cls.fetch_like:
-            status_checked = self._status_checked(node, info, ctx)
+            status_checked = self._status_checked(node, info, ctx, ch)
         if cls is not None and cls.kind in ("http", "sms", "email", "payment") and (ch.origin or "").startswith(
                 ("requests", "urllib")) or (cls is not None and cls.needs_timeout):
             timeout = not cls.needs_timeout
@@ -526,7 +526,7 @@ class _Extractor:
                 first_text = (_dotted(first) or "")[:300]
         kwargs = frozenset(k.arg for k in core_call.keywords if k.arg)
         root_called = bool(calls_in_chain and calls_in_chain[-1][0] == len(members)) or (not members)
-        return Chain(root, core, origin, root_called, derived, False, first_text, kwargs)
+        return Chain(root, core, origin, root_called, derived, False, first_text, kwargs, rest=members[core_len:])
 
     def _lookup(self, name: str, ctx: _Ctx) -> tuple[str | None, str | None]:
         if name in ctx.fn.derived:
@@ -658,9 +658,11 @@ class _Extractor:
         return None
 
     # ------------------------------------------------------------------ http status
-    def _status_checked(self, node: ast.Call, info: dict, ctx: _Ctx) -> bool:
-        p = self._parents.get(id(node))
+    def _status_checked(self, node: ast.Call, info: dict, ctx: _Ctx, ch: Chain) -> bool:
         # requests.get(u).raise_for_status() / .json() on the spot
+        if ch.rest:
+            return ch.rest[0] in ("raise_for_status", "status_code", "ok", "status")
+        p = self._parents.get(id(node))
         if isinstance(p, ast.Attribute) and p.value is node:
             return p.attr in ("raise_for_status", "status_code", "ok", "status")
         name = info.get("result")
