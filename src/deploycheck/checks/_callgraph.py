@@ -44,8 +44,13 @@ class Graph:
         return f is not None and f.role is Role.APP
 
     def is_server(self, fn: Function) -> bool:
+        """Production code that runs on the server (not a 'use client' module, not browser code)."""
         f = self.project.file(fn.location.path)
-        return f is not None and f.role is Role.APP and not f.client_side
+        if f is None or f.role is not Role.APP:
+            return False
+        if fn.handler or fn.reached_from:
+            return True
+        return not f.client_side and "browser" not in fn.facts
 
     @cached_property
     def deps(self) -> dict[str, str]:

@@ -110,14 +110,6 @@ _SIGNIFICANT = frozenset({"db", "http", "email", "payment", "sms", "storage"})
 _FRAMEWORK_500 = {"fastify", "hono", "nestjs", "koa", "flask", "fastapi", "django", "nextjs-pages",
                   "nextjs-app", "nextjs-ssr", "server-action", "remix", "sveltekit", "lambda", "trpc",
                   "starlette", "quart", "route", "express"}
-_EXPECTED = {
-    "FileNotFoundError", "KeyError", "IndexError", "ValueError", "TypeError", "AttributeError", "ImportError",
-    "ModuleNotFoundError", "StopIteration", "NotImplementedError", "FileExistsError", "DoesNotExist",
-    "ObjectDoesNotExist", "NoResultFound", "IntegrityError", "UniqueViolation", "JSONDecodeError",
-    "UnicodeDecodeError", "PermissionError", "CancelledError", "KeyboardInterrupt", "SystemExit",
-    "ValidationError", "NotFound", "Http404", "ExpiredSignatureError", "InvalidTokenError", "PyJWTError",
-    "DecodeError", "BadSignature", "SignatureExpired", "LookupError", "OSError.ENOENT",
-}
 
 
 def find(project: Project, ctx) -> Iterator[Finding]:
@@ -165,8 +157,10 @@ def _catches(g: Graph, fn: Function) -> Iterator[Finding]:
         significant = kinds & _SIGNIFICANT
         if not significant:
             continue
-        if cc.types and not cc.broad and all(t.rsplit(".", 1)[-1] in _EXPECTED for t in cc.types):
-            continue   # `except KeyError: pass` is a decision, not a swallowed outage
+        if cc.types and not cc.broad:
+            continue   # `except KeyError: pass` / `except DatabaseError: pass`: a named failure, a decision
+        if cc.action == "empty" and "browser" in fn.facts and not fn.reached_from:
+            continue   # fire-and-forget beacons in browser code
         what = _what(g, calls, significant)
         if cc.action == "empty":
             yield EMPTY_CATCH.at(
@@ -222,14 +216,23 @@ def _what(g: Graph, calls: list[CallSite], kinds: set[str]) -> str:
 # ---------------------------------------------------------------------------------- per call
 
 
+def unchecked(g: Graph, fn: Function, cs: CallSite) -> bool:
+    """An HTTP response used without looking at its status, in server code."""
+    if not cs.fetch_like or cs.status_checked or cs.returned or not g.is_server(fn):
+        return False
+    if (fn.location.path or "").endswith((".tsx", ".jsx")) and not (fn.handler or fn.reached_from):
+        return False   # React components and their helpers: browser code
+    return not _is_component(fn)
+
+
 def _calls(g: Graph, fn: Function) -> Iterator[Finding]:
     server = g.is_server(fn)
-    component = _is_component(fn)
     for cs in fn.calls:
-        if cs.fetch_like and not cs.status_checked and not cs.returned and server and not component:
+        if unchecked(g, fn, cs):
+            also = " (and a network error is not caught either)" if fn.handler and g.escapes(cs) else ""
             yield UNCHECKED.at(
                 cs.location, f"`{cs.callee}()` result is used without checking the status: an error answer "
-                             f"({_provider_or(cs, 'the server')} returning 4xx/5xx) is treated as success",
+                             f"({_provider_or(cs, 'the server')} returning 4xx/5xx) is treated as success{also}",
                 subject=f"{fn.name}:{cs.callee}")
         if cs.timeout is False and server:
             yield NO_TIMEOUT.at(
@@ -300,7 +303,7 @@ def _handler(g: Graph, fn: Function) -> Iterator[Finding]:
                 cs.location, f"{g.describe(cs)} runs after the data was saved (line {wrote_at}) and is not in a "
                              f"try: if it fails, the user gets a 500 for an action that succeeded and will retry",
                 subject=f"{fn.id}:{cs.callee}")
-        elif third and not covered:
+        elif third and not covered and not unchecked(g, fn, cs):
             yield UNGUARDED.at(
                 cs.location, f"{g.describe(cs)} in {g.where(fn)} is not in a try/catch: when "
                              f"{_provider_or(cs, 'the provider') if cs.provider else 'it'} fails the user gets a "

@@ -149,6 +149,8 @@ _PY_CONNECT = {
     "psycopg_pool.ConnectionPool": ("pool", "psycopg_pool"), "Database": ("pool", "databases"),
     "databases.Database": ("pool", "databases"), "connect": ("connection", ""),
 }
+_PY_DRIVERS = {"psycopg2", "psycopg", "sqlite3", "pymysql", "mysqldb", "mysql", "asyncpg", "aiomysql",
+               "aiosqlite", "pyodbc", "cx_oracle", "oracledb", "pg8000", "pymssql"}
 _PY_BOUND_KWARGS = {"pool_size", "max_overflow", "maxconn", "max_size", "maxsize", "maxPoolSize",
                     "max_connections", "poolclass", "maxpoolsize"}
 
@@ -589,8 +591,8 @@ def py_connector(ch: Chain) -> tuple[str, str] | None:
     for c in cand:
         for suffix, (what, lib) in _PY_CONNECT.items():
             if c == suffix or c.endswith("." + suffix):
-                if suffix == "connect" and lib_kind(origin, python=True) != "db":
-                    continue
+                if suffix == "connect" and origin.split(".")[0].lower() not in _PY_DRIVERS:
+                    continue   # `from psycopg2 import connect`, never Django's signal.connect()
                 if suffix in ("Redis", "Database", "ConnectionPool") and lib_kind(origin, python=True) not in ("db", "cache"):
                     continue
                 return what, lib or origin.split(".")[0]

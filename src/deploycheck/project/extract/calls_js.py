@@ -102,6 +102,7 @@ class _File:
         self.frameworks: set[str] = set()
         self.try_actions: dict[int, tuple[str, int, ts.Node]] = {}
         self.ext: dict[str, object] = {}
+        self.refs: list[tuple[str, str, str, int, str]] = []
         self.text = ctx.text
         self.is_pages_api = bool(re.search(r"(^|/)pages/api/", ctx.path))
         self.is_pages = bool(re.search(r"(^|/)pages/", ctx.path)) and not self.is_pages_api
@@ -257,8 +258,17 @@ def _require_call(f: _File, node: ts.Node) -> None:
         return
     if parent is not None and parent.type == "assignment_expression":
         left = f.text_of(parent.child_by_field_name("left"))
-        if left in ("module.exports",) or left.startswith("exports."):
+        if left == "module.exports":
             f.facts.imports.append(Import(loc, "*reexport", src, None))
+        else:
+            m = re.match(r"^(?:module\.)?exports\.([\w$]+)$", left)
+            if m:   # module.exports.userService = require('./user.service')
+                f.facts.imports.append(Import(loc, m.group(1), src, member))
+    if parent is not None and parent.type == "pair":
+        # module.exports = { userService: require('./user.service') }
+        key = parent.child_by_field_name("key")
+        if key is not None:
+            f.facts.imports.append(Import(loc, f.text_of(key), src, member))
 
 
 # ---------------------------------------------------------------------------------- functions
@@ -819,9 +829,9 @@ def _replace_catch(cc: CatchClause, **kw) -> CatchClause:
 
 
 def _callback_edges(f: _File, node: ts.Node, info: _ChainInfo, owner: Fn) -> None:
-    if owner.name == "<module>" and not owner.calls and _route_call(f, node):
-        return
-    if _route_call(f, node):
+    framework = _route_call(f, node)
+    if framework:
+        _handler_ref(f, node, framework)
         return
     args = node.child_by_field_name("arguments")
     if args is None:
@@ -1280,12 +1290,20 @@ def _error_handlers(f: _File, calls: list[ts.Node]) -> None:
 # ---------------------------------------------------------------------------------- emit
 
 
+_BROWSER = re.compile(r"\b(window|document|navigator|localStorage|sessionStorage)\s*\.\s*[a-zA-Z]")
+
+
 def _emit(f: _File) -> None:
     refs = f.ext.get("wrapped_names") or {}
     fns = sorted(f.fns.values(), key=lambda x: x.node.start_byte)
     if f.module is not None:
         fns.insert(0, f.module)
+    # code that runs in the browser (a tracker script, a React helper): its fetch() failures are not the
+    # server's, and fire-and-forget beacons are deliberate
+    browser = not any(fn.handler for fn in fns) and bool(_BROWSER.search(f.text))
     for fn in fns:
+        if browser:
+            fn.facts.append("browser")
         keep = fn.interesting or fn.handler or fn.calls or (fn.name != "<anonymous>" and (
             fn.node.parent is not None and fn.node.parent.type in ("program", "export_statement", "class_body",
                                                                     "variable_declarator", "pair",
@@ -1303,20 +1321,30 @@ def _emit(f: _File) -> None:
         f.facts.extra.setdefault("handler_refs", []).extend(refs_out)
 
 
-def _handler_refs(f: _File) -> list[tuple[str, str, str, int]]:
-    """Route registrations that name their handler: router.get('/', ctrl.list) -> (path, 'ctrl.list', fw, line)."""
-    out = []
-    for m in re.finditer(r"\b[\w$]+\s*\.\s*(get|post|put|patch|delete|all)\s*\(\s*(['\"`])[^'\"`]*\2\s*,"
-                         r"([^()]*?)([\w$]+(?:\.[\w$]+)?)\s*\)", f.text):
-        name = m.group(4)
-        if name in ("req", "res", "next"):
-            continue
-        wrapper = re.search(r"([\w$.]+)\s*\(\s*$", f.text[:m.start(4)][-60:])
-        out.append((f.path, name, _framework_of(f), f.ctx.offset_to_line(m.start()), wrapper.group(1) if wrapper else ""))
-    for m in re.finditer(r"\b[\w$]+\s*\.\s*(get|post|put|patch|delete|all)\s*\(\s*(['\"`])[^'\"`]*\2\s*,"
-                         r"[^;]*?\b([\w$]+)\s*\(\s*([\w$]+(?:\.[\w$]+)?)\s*\)\s*\)", f.text):
-        out.append((f.path, m.group(4), _framework_of(f), f.ctx.offset_to_line(m.start()), m.group(3)))
-    return out
+def _handler_ref(f: _File, call: ts.Node, framework: str) -> None:
+    """`router.get('/', auth, ctrl.list)` / `router.post('/', asyncHandler(create))`: the handler is named, not
+    inline; the linker finds the function (in this file or an imported module) and marks it."""
+    args = call.child_by_field_name("arguments")
+    if args is None or not args.named_children:
+        return
+    last = args.named_children[-1]
+    wrapper = ""
+    if last.type == "call_expression":
+        inner = last.child_by_field_name("arguments")
+        if inner is None or len(inner.named_children) != 1:
+            return
+        wrapper = f.text_of(last.child_by_field_name("function"))
+        last = inner.named_children[0]
+    if last.type not in ("identifier", "member_expression"):
+        return
+    name = f.text_of(last)
+    if name in ("req", "res", "next", "router", "app") or len(name) > 80 or name.count(".") > 1:
+        return
+    f.refs.append((f.path, name, framework, f.line(call), wrapper))
+
+
+def _handler_refs(f: _File) -> list[tuple[str, str, str, int, str]]:
+    return list(f.refs)
 
 
 def provider_of_text(text: str) -> str | None:

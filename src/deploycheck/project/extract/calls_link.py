@@ -336,6 +336,13 @@ def _resolve_call(callee: str, imports: dict[str, Import], idx: _Index, path: st
         return None
     members = parts[1:]
     module = imp.resolved
+    if members and imp.imported and imp.imported not in ("*", "default"):
+        # `const { userService } = require('./services')` where services/index.js re-exports a module
+        # under that name: `module.exports.userService = require('./user.service')`
+        for sub in idx.imports.get(module, ()):
+            if sub.local == imp.imported and sub.resolved and sub.imported in (None, "*", "default"):
+                module = sub.resolved
+                break
     if not members:
         if imp.imported in (None, "*reexport") and imp.local != "*":
             fn = idx.default_export.get(module)
