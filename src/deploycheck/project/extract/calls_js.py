@@ -783,6 +783,10 @@ def _call(f: _File, node: ts.Node) -> None:
     if cls is not None and cls.fetch_like:
         if ch.rest:     # (await fetch(url)).json(): the body is read on the spot
             status_checked = ch.rest[0] in ("ok", "status")
+        elif ctxinfo["statement"] and not info.suffix and not re.search(
+                r"""method\s*:\s*['"`]?(POST|PUT|PATCH|DELETE)""", ch.first_arg + f.text_of(
+                    info.core_call.child_by_field_name("arguments")), re.I):
+            status_checked = True   # a GET whose answer nobody reads (a ping): nothing depends on it
         else:
             status_checked = _status_checked(f, info, result, fn)
         if ch.rest or any(n == "then" for n, _ in info.suffix):

@@ -662,6 +662,9 @@ class _Extractor:
         # requests.get(u).raise_for_status() / .json() on the spot
         if ch.rest:
             return ch.rest[0] in ("raise_for_status", "status_code", "ok", "status")
+        verb = ch.members[-1] if ch.members else ch.root
+        if info["statement"] and (verb in ("get", "head") or (verb == "request" and ch.first_arg.upper() in ("GET", "HEAD"))):
+            return True   # a GET whose answer nobody reads (a ping): nothing depends on it
         p = self._parents.get(id(node))
         if isinstance(p, ast.Attribute) and p.value is node:
             return p.attr in ("raise_for_status", "status_code", "ok", "status")
