@@ -15,9 +15,9 @@ Linker = Callable[[Project], None]
 
 
 def _linkers() -> tuple[Linker, ...]:
-    from deploycheck.project.extract import calls, routes
+    from deploycheck.project.extract import calls, cors, routes
     # routes first: the calls linker marks the handlers the route extractors found
-    return (*getattr(routes, "LINKERS", ()), *calls.LINKERS)
+    return tuple(getattr(routes, "LINKERS", ())) + cors.LINKERS + calls.LINKERS
 
 
 def link(project: Project) -> None:
