@@ -168,13 +168,15 @@ def _catches(g: Graph, fn: Function) -> Iterator[Finding]:
                              f"the failure is invisible", subject=f"{fn.name}:{what}")
             continue
         entry = fn.handler is not None
-        if cc.action == "respond-success" and (entry or fn.reached_from):
+        side_effects_only = _only_side_effects(g, calls)
+        if cc.action == "respond-success" and (entry or fn.reached_from) and not (side_effects_only and cc.logs):
+            # (logging a failed notification and still answering success is the right call)
             yield SWALLOWED.at(
                 cc.location, f"when {what} fails, this catch answers as if it worked: the user sees "
                              f"success and nothing was done", subject=f"{fn.name}:{what}")
             continue
         if cc.action == "log-only" and entry and (significant & {"db", "payment", "storage"}) and \
-                _only_side_effects(g, calls) is False:
+                not side_effects_only:
             yield SWALLOWED.at(
                 cc.location, f"when {what} fails, this catch only logs and {g.where(fn)} carries on to "
                              f"answer success: the user is never told", subject=f"{fn.name}:{what}")
@@ -285,11 +287,12 @@ def _handler(g: Graph, fn: Function) -> Iterator[Finding]:
     escaping = [(cs, k) for cs, k in escaping if k & _SIGNIFICANT]
     express_lost = (framework == "express" and fn.is_async and not fn.wrapped and not g.express_async_covered)
     if express_lost and escaping:
-        first = escaping[0][0]
+        # reported once per handler, at the call most likely to fail: a third-party call before the database
+        first = min(escaping, key=lambda e: (not (e[1] & THIRD_PARTY), e[0].location.line or 0))[0]
         yield ASYNC_HANDLER.at(
-            fn.location, f"async handler for {g.where(fn)} has no try/catch and no async wrapper: if "
-                         f"{g.describe(first)} fails, Express 4 never answers (the request hangs) and Node "
-                         f"reports an unhandled rejection", subject=f"{fn.id}")
+            first.location, f"async handler for {g.where(fn)} has no try/catch and no async wrapper: if "
+                            f"{g.describe(first)} fails, Express 4 never answers (the request hangs) and Node "
+                            f"reports an unhandled rejection", subject=f"{fn.id}")
         return
     if framework == "express" and fn.is_async and not fn.wrapped and not g.express_async_covered:
         return

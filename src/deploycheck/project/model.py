@@ -269,6 +269,7 @@ class CatchClause:
     kinds: tuple[str, ...] = ()      # kinds of external calls directly in the try body
     connects: bool = False           # the try body opens a database connection / pool
     chained: bool = False            # a `.catch(cb)` on a promise rather than a try statement
+    logs: bool = False               # the handler logs or reports the error (console/logger/Sentry …)
 
 
 @dataclass(frozen=True, slots=True)

@@ -957,8 +957,17 @@ def _try_action(f: _File, try_node: ts.Node, owner: Fn) -> tuple[str, int]:
     line = f.line(handler) if handler is not None else f.line(try_node)
     f.try_actions[key] = (action, line, try_node)
     if line not in owner.catches:
-        owner.catches[line] = CatchClause(f.ctx.loc(handler), action, try_line=f.line(try_node))
+        owner.catches[line] = CatchClause(f.ctx.loc(handler), action, try_line=f.line(try_node),
+                                          logs=_logs(f, body))
     return action, line
+
+
+_LOGS = re.compile(r"\b(console\.(error|warn|log|info)|logger\.\w+|log\.(error|warn|warning|info|exception)|"
+                   r"captureException|Sentry\.|reportError|logError|\.log\.(error|warn))\s*\(")
+
+
+def _logs(f: _File, node: ts.Node | None) -> bool:
+    return node is not None and bool(_LOGS.search(_strip_comments(f.text_of(node))))
 
 
 def _strip_comments(text: str) -> str:
@@ -1029,7 +1038,8 @@ def _chained_catch(f: _File, call: ts.Node, owner: Fn, cls: Classified | None) -
     line = f.line(anchor)
     if line not in owner.catches:
         owner.catches[line] = CatchClause(f.ctx.loc(anchor), action, try_line=None, chained=True,
-                                          kinds=(cls.kind,) if cls else ())
+                                          kinds=(cls.kind,) if cls else (),
+                                          logs=action == "log-only" or _logs(f, cb))
     return action, line
 
 

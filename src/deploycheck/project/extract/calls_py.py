@@ -326,8 +326,9 @@ class _Extractor:
             for h, a in zip(handlers, actions):
                 hbroad = h.type is None or any(t.rsplit(".", 1)[-1] in _BROAD for t in _handler_types(h))
                 if h.lineno not in ctx.fn.catches:
+                    logs = any(isinstance(n, ast.Call) and _is_log_call(n) for s in h.body for n in ast.walk(s))
                     ctx.fn.catches[h.lineno] = CatchClause(
-                        self.ctx.loc(h), a, try_line=node.lineno, types=_handler_types(h), broad=hbroad)
+                        self.ctx.loc(h), a, try_line=node.lineno, types=_handler_types(h), broad=hbroad, logs=logs)
         body_try = _Try(node, "body", first.lineno if first else None, action, broad, types)
         for s in node.body:
             self._stmt(s, replace(ctx, tries=ctx.tries + ((body_try,) if handlers else ())), None)
