@@ -260,3 +260,22 @@ def test_syntax_error_does_not_crash():
         function broken( {
     """)
     assert any(f.name == "ok" for f in ff.functions)
+
+
+def test_function_ids_follow_the_shared_convention():
+    ff = facts("src/names.js", """
+        const bound = function ownName() {};
+        const arrow = async (req, res) => {};
+        exports.list = async (req, res) => {};
+        module.exports = function () {};
+        router.get('/', async (req, res) => { res.json([]); });
+        class Svc { async find(id) {} }
+    """)
+    ids = {f.id for f in ff.functions}
+    assert "src/names.js#ownName@1" in ids
+    assert "src/names.js#arrow@2" in ids
+    assert "src/names.js#list@3" in ids
+    anon = next(f for f in ff.functions if f.location.line == 4)
+    assert anon.name == "<anonymous>" and "export-default" in anon.facts
+    assert "src/names.js#<anonymous>@5" in ids
+    assert "src/names.js#find@6" in ids

@@ -104,7 +104,7 @@ def test_python_graph_and_reexport():
     assert call(book, "send_sms").target == fn(p, "send_sms").id      # through services/__init__.py
     assert set(book.kinds) == {"db", "sms"}
     assert book.id in fn(p, "get_conn").reached_from
-    imp = next(i for i in p.imports if i.local == "get_conn")
+    imp = next(i for i in p.extra["call_imports"] if i.local == "get_conn")
     assert imp.resolved == "db.py"
 
 

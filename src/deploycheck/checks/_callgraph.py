@@ -80,7 +80,8 @@ class Graph:
         return h
 
     def _imports_express(self, fn: Function) -> bool:
-        return any(i.source == "express" and i.location.path == fn.location.path for i in self.project.imports)
+        return any(i.source == "express" and i.location.path == fn.location.path
+                   for i in self.project.extra.get("call_imports", ()))
 
     @cached_property
     def express_major(self) -> int | None:

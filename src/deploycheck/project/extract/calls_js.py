@@ -103,6 +103,7 @@ class _File:
         self.try_actions: dict[int, tuple[str, int, ts.Node]] = {}
         self.ext: dict[str, object] = {}
         self.refs: list[tuple[str, str, str, int, str]] = []
+        self.imports: list[Import] = []           # -> facts.extra["call_imports"] (see calls.py)
         self.text = ctx.text
         self.is_pages_api = bool(re.search(r"(^|/)pages/api/", ctx.path))
         self.is_pages = bool(re.search(r"(^|/)pages/", ctx.path)) and not self.is_pages_api
@@ -169,7 +170,7 @@ def _import_statement(f: _File, node: ts.Node) -> None:
     loc = f.ctx.loc(node)
     clause = next((c for c in node.named_children if c.type == "import_clause"), None)
     if clause is None:
-        f.facts.imports.append(Import(loc, "", src, None))   # side-effect import: `import 'express-async-errors'`
+        f.imports.append(Import(loc, "", src, None))   # side-effect import: `import 'express-async-errors'`
         return
     for part in clause.named_children:
         if part.type == "identifier":
@@ -197,20 +198,20 @@ def _reexport(f: _File, node: ts.Node) -> None:
     loc = f.ctx.loc(node)
     clause = next((c for c in node.named_children if c.type == "export_clause"), None)
     if clause is None:
-        f.facts.imports.append(Import(loc, "*", src, "*"))
+        f.imports.append(Import(loc, "*", src, "*"))
         return
     for spec in clause.named_children:
         if spec.type != "export_specifier":
             continue
         name, alias = spec.child_by_field_name("name"), spec.child_by_field_name("alias")
         if name is not None:
-            f.facts.imports.append(Import(loc, f.text_of(alias or name), src, f.text_of(name)))
+            f.imports.append(Import(loc, f.text_of(alias or name), src, f.text_of(name)))
 
 
 def _bind(f: _File, local: str, src: str, how: str, loc: Location, imported: str | None) -> None:
     f.origins[local] = src
     f.import_kind[local] = how
-    f.facts.imports.append(Import(loc, local, src, imported))
+    f.imports.append(Import(loc, local, src, imported))
 
 
 def _require_call(f: _File, node: ts.Node) -> None:
@@ -254,21 +255,21 @@ def _require_call(f: _File, node: ts.Node) -> None:
                         _bind(f, f.text_of(val), src, "named", loc, f.text_of(key))
             return
     if parent is not None and parent.type == "expression_statement":
-        f.facts.imports.append(Import(loc, "", src, None))
+        f.imports.append(Import(loc, "", src, None))
         return
     if parent is not None and parent.type == "assignment_expression":
         left = f.text_of(parent.child_by_field_name("left"))
         if left == "module.exports":
-            f.facts.imports.append(Import(loc, "*reexport", src, None))
+            f.imports.append(Import(loc, "*reexport", src, None))
         else:
             m = re.match(r"^(?:module\.)?exports\.([\w$]+)$", left)
             if m:   # module.exports.userService = require('./user.service')
-                f.facts.imports.append(Import(loc, m.group(1), src, member))
+                f.imports.append(Import(loc, m.group(1), src, member))
     if parent is not None and parent.type == "pair":
         # module.exports = { userService: require('./user.service') }
         key = parent.child_by_field_name("key")
         if key is not None:
-            f.facts.imports.append(Import(loc, f.text_of(key), src, member))
+            f.imports.append(Import(loc, f.text_of(key), src, member))
 
 
 # ---------------------------------------------------------------------------------- functions
@@ -290,6 +291,9 @@ def _fn_name(f: _File, node: ts.Node) -> tuple[str, bool]:
                 c.type for c in parent.children]:
             f.ext.setdefault("default_export", name)
         return name, exported
+    # a named function expression keeps its own name: `const a = function named() {}` -> named
+    if t == "function_expression" and name_node is not None:
+        return f.text_of(name_node), exported or _bound_export(f, parent)
     # arrow / function expression: the binding it is assigned to
     if parent is not None:
         if parent.type == "variable_declarator" and parent.child_by_field_name("value") is not None:
@@ -301,7 +305,7 @@ def _fn_name(f: _File, node: ts.Node) -> tuple[str, bool]:
         if parent.type == "assignment_expression":
             left = f.text_of(parent.child_by_field_name("left"))
             if left == "module.exports":
-                return (f.text_of(name_node) if name_node is not None else "default"), True
+                return (f.text_of(name_node) if name_node is not None else "<anonymous>"), True
             m = re.match(r"^(?:module\.)?exports\.([\w$]+)$", left)
             if m:
                 return m.group(1), True
@@ -317,10 +321,21 @@ def _fn_name(f: _File, node: ts.Node) -> tuple[str, bool]:
             if key is not None:
                 return f.text_of(key), False
         if parent.type == "export_statement":
-            return "default", True
+            return "<anonymous>", True
     if name_node is not None:
         return f.text_of(name_node), exported
     return "<anonymous>", exported
+
+
+def _bound_export(f: _File, parent: ts.Node | None) -> bool:
+    if parent is None:
+        return False
+    if parent.type == "assignment_expression":
+        return bool(re.match(r"^(module\.)?exports\b", f.text_of(parent.child_by_field_name("left"))))
+    if parent.type == "variable_declarator":
+        decl = parent.parent
+        return decl is not None and decl.parent is not None and decl.parent.type == "export_statement"
+    return parent.type == "export_statement"
 
 
 def _params(f: _File, node: ts.Node) -> tuple[str, ...]:
@@ -359,7 +374,7 @@ def _function(f: _File, node: ts.Node) -> None:
     if node.type in ("generator_function_declaration",) or (node.type == "method_definition" and any(
             c.type == "*" for c in node.children[:3])):
         fn.facts.append("generator")
-    if _is_default_export(f, fn) or (name == "default" and exported) or (
+    if _is_default_export(f, fn) or _module_exports_value(f, node) or (
             name != "<anonymous>" and f.ext.get("default_export") == name and fn.node.parent is not None
             and fn.node.parent.type in ("program", "export_statement", "variable_declarator")):
         fn.facts.append("export-default")
@@ -435,7 +450,7 @@ def _classify_handler(f: _File, fn: Fn) -> None:
     if f.is_sveltekit and fn.exported and name in HTTP_EXPORTS:
         fn.handler = "sveltekit"
         return
-    if f.is_pages_api and (name == "default" or f.ext.get("default_export") == name or _is_default_export(f, fn)):
+    if f.is_pages_api and ("export-default" in fn.facts or f.ext.get("default_export") == name):
         fn.handler = "nextjs-pages"
         return
     if f.is_pages and fn.exported and name in ("getServerSideProps",):
@@ -466,6 +481,14 @@ def _classify_handler(f: _File, fn: Fn) -> None:
         body = f.text_of(node.child_by_field_name("body"))
         if _RESPONDS.search(body):
             fn.handler = "req-res"
+
+
+def _module_exports_value(f: _File, node: ts.Node) -> bool:
+    p = node.parent
+    while p is not None and p.type in _WRAP:
+        p = p.parent
+    return p is not None and p.type == "assignment_expression" and \
+        f.text_of(p.child_by_field_name("left")) in ("module.exports", "exports.default")
 
 
 def _is_default_export(f: _File, fn: Fn) -> bool:
@@ -1290,7 +1313,7 @@ def _error_handlers(f: _File, calls: list[ts.Node]) -> None:
             handlers.append(ErrorHandler("hono", f.ctx.loc(node)))
         elif name == "useGlobalFilters":
             handlers.append(ErrorHandler("nestjs", f.ctx.loc(node)))
-    for imp in f.facts.imports:
+    for imp in f.imports:
         if imp.source in ("express-async-errors", "@awaitjs/express", "express-promise-router"):
             handlers.append(ErrorHandler("express-async-errors", imp.location))
     if "@Catch(" in f.text:
@@ -1330,6 +1353,8 @@ def _emit(f: _File) -> None:
             if fn.name != "<module>" else Location(f.path, 1), end_line=fn.end_line, is_async=fn.is_async,
             params=fn.params, calls=tuple(fn.calls), facts=tuple(dict.fromkeys(fn.facts)), exported=fn.exported,
             handler=fn.handler, wrapped=wrapped, catches=tuple(fn.catches[k] for k in sorted(fn.catches))))
+    if f.imports:
+        f.facts.extra.setdefault("call_imports", []).extend(f.imports)
     refs_out = _handler_refs(f)
     if refs_out:
         f.facts.extra.setdefault("handler_refs", []).extend(refs_out)

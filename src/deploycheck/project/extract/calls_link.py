@@ -148,9 +148,9 @@ class _Index:
 
 def link_calls(project: Project) -> None:
     idx = _Index(project)
-    # 1. imports
+    # 1. imports (this module's own table, resolved to files; project.imports belongs to the routes linker)
     new_imports = []
-    for imp in project.imports:
+    for imp in project.extra.get("call_imports", []):
         path = imp.location.path or ""
         resolved = imp.resolved
         if resolved is None:
@@ -171,7 +171,7 @@ def link_calls(project: Project) -> None:
             imp = replace(imp, resolved=resolved)
         new_imports.append(imp)
         idx.imports[path].append(imp)
-    project.imports = new_imports
+    project.extra["call_imports"] = new_imports
 
     # 2. call targets
     functions = list(project.functions)

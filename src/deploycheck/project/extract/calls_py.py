@@ -90,6 +90,7 @@ class _Extractor:
         self.sessionmakers: set[str] = set()
         self.is_views = bool(re.search(r"(^|/)views(\.py$|/)", ctx.path))
         self.error_handlers: list[ErrorHandler] = []
+        self.imports: list[Import] = []          # -> facts.extra["call_imports"] (see calls.py)
 
     # ------------------------------------------------------------------ entry
     def run(self) -> None:
@@ -123,22 +124,22 @@ class _Extractor:
             for a in node.names:
                 if a.asname:
                     self.origins[a.asname] = a.name
-                    self.facts.imports.append(Import(loc, a.asname, a.name, None))
+                    self.imports.append(Import(loc, a.asname, a.name, None))
                 else:
                     top = a.name.split(".")[0]
                     self.origins.setdefault(top, top)
                     if "." in a.name:
                         self.origins.setdefault(a.name, a.name)
-                    self.facts.imports.append(Import(loc, top, a.name if "." not in a.name else top, None))
+                    self.imports.append(Import(loc, top, a.name if "." not in a.name else top, None))
         elif isinstance(node, ast.ImportFrom):
             mod = "." * (node.level or 0) + (node.module or "")
             for a in node.names:
                 if a.name == "*":
-                    self.facts.imports.append(Import(loc, "*", mod, "*"))
+                    self.imports.append(Import(loc, "*", mod, "*"))
                     continue
                 local = a.asname or a.name
                 self.origins[local] = f"{mod}.{a.name}" if not mod.endswith(".") else f"{mod}{a.name}"
-                self.facts.imports.append(Import(loc, local, mod, a.name))
+                self.imports.append(Import(loc, local, mod, a.name))
         elif isinstance(node, (ast.If, ast.Try)):
             for sub in ast.iter_child_nodes(node):
                 if isinstance(sub, (ast.Import, ast.ImportFrom)):
@@ -810,6 +811,8 @@ class _Extractor:
                 handler=fn.handler, catches=tuple(fn.catches[k] for k in sorted(fn.catches))))
         if self.error_handlers:
             self.facts.extra.setdefault("error_handlers", []).extend(self.error_handlers)
+        if self.imports:
+            self.facts.extra.setdefault("call_imports", []).extend(self.imports)
 
 
 _STDLIB_AND_COMMON = {
