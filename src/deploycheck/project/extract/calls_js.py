@@ -1341,7 +1341,7 @@ def _emit(f: _File) -> None:
     for fn in fns:
         if browser:
             fn.facts.append("browser")
-        keep = fn.interesting or fn.handler or fn.calls or (fn.name != "<anonymous>" and (
+        keep = fn.interesting or fn.handler or fn.calls or "export-default" in fn.facts or (fn.name != "<anonymous>" and (
             fn.node.parent is not None and fn.node.parent.type in ("program", "export_statement", "class_body",
                                                                     "variable_declarator", "pair",
                                                                     "assignment_expression")))
