@@ -186,7 +186,7 @@ def test_handlers_and_wrappers():
         router.get('/a', async (req, res) => { res.json(await Note.find()); });
         router.post('/b', asyncHandler(async (req, res) => { res.json({}); }));
         router.use((err, req, res, next) => { res.status(500).end(); });
-        function helper(req, res) { return req.user; }
+        async function helper(req, res) { return db.query('x', [req.user.id]); }
         module.exports = router;
     """)
     hs = {f.location.line: f for f in ff.functions if f.handler}
@@ -198,17 +198,17 @@ def test_handlers_and_wrappers():
 
 def test_nextjs_conventions():
     route = facts("app/api/items/route.ts", """
-        export async function GET(req: Request) { return Response.json([]); }
-        export async function helper() {}
+        export async function GET(req: Request) { return Response.json(await db.query('x')); }
+        export async function helper() { await db.query('y'); }
     """)
     assert fn(route, "GET").handler == "nextjs-app"
     assert fn(route, "helper").handler is None
     pages = facts("pages/api/items.ts", """
-        export default async function handler(req, res) { res.json([]); }
+        export default async function handler(req, res) { res.json(await db.query('x')); }
     """)
     assert fn(pages, "handler").handler == "nextjs-pages"
     ssr = facts("pages/index.tsx", """
-        export const getServerSideProps = async () => ({ props: {} });
+        export const getServerSideProps = async () => ({ props: { rows: await db.query('x') } });
         export default function Home() { return null; }
     """)
     assert fn(ssr, "getServerSideProps").handler == "nextjs-ssr"
@@ -264,12 +264,12 @@ def test_syntax_error_does_not_crash():
 
 def test_function_ids_follow_the_shared_convention():
     ff = facts("src/names.js", """
-        const bound = function ownName() {};
-        const arrow = async (req, res) => {};
-        exports.list = async (req, res) => {};
-        module.exports = function () {};
+        const bound = function ownName() { return db.query('a'); };
+        const arrow = async (req, res) => { await db.query('b'); };
+        exports.list = async (req, res) => { await db.query('c'); };
+        module.exports = function () { return db.query('d'); };
         router.get('/', async (req, res) => { res.json([]); });
-        class Svc { async find(id) {} }
+        class Svc { async find(id) { return db.query('e'); } }
     """)
     ids = {f.id for f in ff.functions}
     assert "src/names.js#ownName@1" in ids

@@ -113,7 +113,7 @@ def test_route_handler_ids_mark_functions():
     from deploycheck.project.link import link
     from deploycheck.project.model import Route
 
-    p = project({"src/ctrl.js": "exports.list = async (req, res) => { res.json(await Note.find()); };\n"})
+    p = project({"src/ctrl.js": "exports.list = async (req, res) => { res.json(await db.query('x')); };\n"})
     target = fn(p, "list")
     p.routes.append(Route("GET", "/notes", "express", Location("src/routes.js", 3), handler=target.id))
     link(p)

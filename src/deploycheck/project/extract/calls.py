@@ -17,11 +17,12 @@ from deploycheck.project.extract import JS, PY, Extractor
 from deploycheck.project.model import FileFacts, Language, Role
 from deploycheck.project.parse import FileContext
 
-# A file with none of these tokens has no call we care about, no handler and no try/catch.
-JS_TRIGGERS = ("await", ".then(", "try", "catch", "fetch", "query", "execute", "prisma", "mongoose", "connect",
-               "req", "res", "request", "reply", "export", "exports", "Pool", "Client", "send", "find",
-               "create", "save", "insert", "update", "delete", "stripe", "twilio", "axios", "redis", "s3",
-               "setErrorHandler", "require(", "import ")
+# A file with none of these tokens makes no asynchronous or external call and has no try/catch: nothing
+# in it can fail in a way these checks report, and it reaches nothing that can.
+JS_TRIGGERS = ("await", ".then(", "catch", "fetch(", "query", "execute", "prisma", "mongoose", "Pool(",
+               "createPool", "createConnection", "MongoClient", "PrismaClient", "Sequelize", "knex", ".connect(",
+               "stripe", "twilio", "axios", "redis", "Redis", "setErrorHandler", "onError", "setInterval",
+               "sendMail", "nodemailer", "s3", "S3", "express-async-errors", "useGlobalFilters", "@Catch")
 PY_TRIGGERS = ("import", "def ", "try", "except")
 
 _CODE_ROLES = frozenset({Role.APP, Role.SCRIPT, Role.MIGRATION, Role.OTHER})

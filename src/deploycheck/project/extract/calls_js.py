@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import tree_sitter as ts
 
 from deploycheck.core import Location
+from deploycheck.project.extract.calls_link import BASEURL_DIRS
 from deploycheck.project.extract.calls_classify import (Chain, Classified, classify_js, is_local_module,
                                                         js_connector, lib_kind, provider_from_text)
 from deploycheck.project.model import (CallSite, CatchClause, DbClient, ErrorHandler, ExternalCall, FileFacts,
@@ -41,17 +42,15 @@ _FW_IMPORTS = {"express": "express", "fastify": "fastify", "hono": "hono", "koa"
                "polka": "express", "h3": "h3", "elysia": "elysia"}
 
 QUERY = """
-(function_declaration) @fn
-(generator_function_declaration) @fn
-(function_expression) @fn
-(arrow_function) @fn
-(method_definition) @fn
+(function_declaration name: (identifier) @fname)
+(generator_function_declaration name: (identifier) @fname)
+(variable_declarator name: (identifier) @vname value: [(arrow_function) (function_expression)])
 (call_expression) @call
 (new_expression) @new
 (import_statement) @import
 (export_statement source: (_)) @reexport
-(variable_declarator name: (_) value: (_)) @decl
-(assignment_expression left: (_) right: (_)) @assign
+(variable_declarator name: (_) value: [(new_expression) (call_expression) (await_expression) (binary_expression)]) @decl
+(assignment_expression left: (_) right: [(new_expression) (call_expression) (await_expression) (binary_expression)]) @assign
 """
 
 _LOG_STMT = re.compile(
@@ -96,8 +95,9 @@ class _File:
         self.import_kind: dict[str, str] = {}    # local binding -> "default" | "named" | "namespace"
         self.derived: dict[str, str] = {}        # variable -> "db-client" | "model" | "db-result" | "model-class" | "lib:<module>"
         self.var_what: dict[str, str] = {}       # variable -> "pool" | "client" | "connection" (what its constructor opened)
-        self.fns: dict[tuple[int, int], Fn] = {}
-        self.by_name: dict[str, Fn] = {}
+        self.fns: dict[tuple[int, int], Fn] = {}         # made on demand (get_fn)
+        self.fn_nodes_by_name: dict[str, ts.Node] = {}
+        self.hot_roots: set[str] = set()
         self.module: Fn | None = None
         self.frameworks: set[str] = set()
         self.try_actions: dict[int, tuple[str, int, ts.Node]] = {}
@@ -125,30 +125,46 @@ class _File:
 def extract(ctx: FileContext, facts: FileFacts) -> None:
     f = _File(ctx, facts)
     caps = ctx.captures(QUERY)
-    imports = caps.get("import", [])
     calls = caps.get("call", [])
-    news = caps.get("new", [])
-    for node in imports:
+    for node in caps.get("import", []):
         _import_statement(f, node)
     for node in caps.get("reexport", []):
         _reexport(f, node)
-    for node in calls:
-        _require_call(f, node)
+    if "require" in ctx.text:
+        for node in calls:
+            _require_call(f, node)
     f.frameworks = {fw for mod in f.origins.values() for m, fw in _FW_IMPORTS.items() if mod == m}
+    # imported names worth following: local modules, libraries we classify, web frameworks
+    f.hot_roots = {local for local, origin in f.origins.items()
+                   if is_local_module(origin) or lib_kind(origin) or origin in _FW_IMPORTS
+                   or _maybe_local_package(origin) or origin == "require"}
     m = re.search(r"^\s*(?:export\s+default|module\.exports\s*=)\s+(?:([\w$.]+)\(\s*)?([A-Za-z_$][\w$]*)\s*\)?\s*;?\s*$",
                   ctx.text, re.M)
     if m:
         f.ext["default_export"] = m.group(2)
         if m.group(1):
             f.ext.setdefault("wrapped_names", {})[m.group(2)] = m.group(1)
-    for node in sorted(caps.get("fn", []), key=lambda n: n.start_byte):
-        _function(f, node)
+    # named functions, for calls within the file (the Fn summaries themselves are made on demand)
+    for n in caps.get("fname", []):
+        f.fn_nodes_by_name.setdefault(f.text_of(n), n.parent)
+    for n in caps.get("vname", []):
+        value = n.parent.child_by_field_name("value") if n.parent is not None else None
+        if value is not None:
+            f.fn_nodes_by_name.setdefault(f.text_of(n), value)
+    if f.is_app_route or f.is_pages_api or f.is_pages or f.is_sveltekit or f.is_remix_route or f.use_server \
+            or f.is_lambda_dir:
+        for node in f.fn_nodes_by_name.values():   # file-convention handlers: exported GET/POST, default export …
+            if node.parent is not None and (node.parent.type in ("export_statement", "program") or (
+                    node.parent.parent is not None and node.parent.parent.parent is not None
+                    and node.parent.parent.parent.type == "export_statement")):
+                get_fn(f, node)
     for node in sorted(caps.get("decl", []) + caps.get("assign", []), key=lambda n: n.start_byte):
         _derive(f, node)
     for node in sorted(calls, key=lambda n: n.start_byte):
         _call(f, node)
-    for node in news:
+    for node in caps.get("new", []):
         _new(f, node)
+    _callbacks(f)
     _error_handlers(f, calls)
     _emit(f)
 
@@ -357,20 +373,22 @@ def _params(f: _File, node: ts.Node) -> tuple[str, ...]:
     return tuple(x.split(":")[0].strip() for x in out)
 
 
-def _function(f: _File, node: ts.Node) -> None:
+def get_fn(f: _File, node: ts.Node) -> Fn:
+    """The summary of a function node, made the first time something in or about it matters."""
+    key = (node.start_byte, node.end_byte)
+    fn = f.fns.get(key)
+    if fn is not None:
+        return fn
     name, exported = _fn_name(f, node)
     line = f.line(node)
     is_async = any(c.type == "async" for c in node.children[:3])
     params = _params(f, node)
     fn = Fn(node, f"{f.path}#{name}@{line}", name, line, node.end_point[0] + 1, is_async, params, exported)
-    # class
     p = node.parent
     if node.type == "method_definition" and p is not None and p.parent is not None:
         cls = p.parent.child_by_field_name("name")
         fn.cls = f.text_of(cls) if cls is not None else None
-    f.fns[(node.start_byte, node.end_byte)] = fn
-    if name != "<anonymous>" and name not in f.by_name:
-        f.by_name[name] = fn
+    f.fns[key] = fn
     if node.type in ("generator_function_declaration",) or (node.type == "method_definition" and any(
             c.type == "*" for c in node.children[:3])):
         fn.facts.append("generator")
@@ -379,11 +397,11 @@ def _function(f: _File, node: ts.Node) -> None:
             and fn.node.parent.type in ("program", "export_statement", "variable_declarator")):
         fn.facts.append("export-default")
     _classify_handler(f, fn)
-    if len(params) == 4 and re.match(r"^_?(err|error|e|ex|exception)$", params[0]) and re.match(
-            r"^_?(req|request)$", params[1]):
-        f.facts.extra.setdefault("error_handlers", []).append(
-            ErrorHandler("express", f.ctx.loc(node), "all"))
-        fn.facts.append("error-middleware")
+    return fn
+
+
+_ERR_MIDDLEWARE = re.compile(r"\(\s*_?(?:err|error|e|ex)\b[^,()]*,\s*_?(?:req|request)\b[^,()]*,\s*_?(?:res|response)\b"
+                             r"[^,()]*,\s*_?next\b[^,()]*\)\s*(?:=>|\{)")
 
 
 _REQ = re.compile(r"^_?(req|request)$")
@@ -545,8 +563,23 @@ def _enclosing_fn(f: _File, node: ts.Node) -> Fn | None:
     p = node.parent
     while p is not None:
         if p.type in FN_TYPES:
-            return f.fns.get((p.start_byte, p.end_byte))
+            return get_fn(f, p)
         p = p.parent
+    return None
+
+
+def _method_of_class(f: _File, node: ts.Node, name: str) -> Fn | None:
+    """`this.name()`: the method of the class the call is in."""
+    p = node.parent
+    while p is not None and p.type != "class_body":
+        p = p.parent
+    if p is None:
+        return None
+    for child in p.named_children:
+        if child.type == "method_definition":
+            n = child.child_by_field_name("name")
+            if n is not None and f.text_of(n) == name:
+                return get_fn(f, child)
     return None
 
 
@@ -721,6 +754,8 @@ def _derive(f: _File, node: ts.Node) -> None:
             f.derived[name] = "model"
         return
     if v.type == "call_expression":
+        if not _worth_a_look(f, v):
+            return
         info = _chain(f, v)
         if info is None:
             return
@@ -751,8 +786,36 @@ def _derive(f: _File, node: ts.Node) -> None:
 # ---------------------------------------------------------------------------------- calls
 
 
+_ROOT = re.compile(rb"\(?\s*(?:await\s+)?(?:new\s+)?([A-Za-z_$][\w$]*)")   # (used with match(data, pos))
+_TAIL = re.compile(rb"\.\s*([A-Za-z_$][\w$]*)\s*$")
+_ALWAYS = frozenset({"fetch", "this", "super", "window", "globalThis", "self", "setInterval", "axios", "got",
+                     "ky", "superagent", "ofetch", "$fetch", "needle", "http", "https", "mongoose"})
+_NAME_HINT = re.compile(r"prisma|stripe|twilio|redis|^(db|database|pool|knex|sql|pg|supabase|sequelize|conn|"
+                        r"connection|client|trx|tx|transporter|mailer|sgMail|resend|postmark|mailgun|mg|s3|"
+                        r"s3Client|r2|dbPool|pgPool|mongo|firestore|drizzle|kysely|cursor|cur)$|(Repo|Repository)$",
+                        re.I)
+
+
+def _worth_a_look(f: _File, node: ts.Node) -> bool:
+    """Cheap prefilter on the callee text: a call whose root name is not imported, derived, a local function,
+    a known client name or a route registration cannot be anything we report."""
+    callee = node.child_by_field_name("function")
+    if callee is None:
+        return False
+    data = f.ctx.data
+    m = _ROOT.match(data, callee.start_byte, min(callee.end_byte, callee.start_byte + 120))
+    if m is None:
+        return True    # unusual shape (IIFE, subscript): let the full analysis decide
+    root = m.group(1).decode("utf-8", "replace")
+    if root in f.hot_roots or root in f.derived or root in f.fn_nodes_by_name or root in _ALWAYS \
+            or root in f.var_what or _NAME_HINT.search(root):
+        return True
+    t = _TAIL.search(data, max(callee.start_byte, callee.end_byte - 40), callee.end_byte)
+    return t is not None and t.group(1).decode() in ROUTE_METHODS | {"route", "then", "catch"}
+
+
 def _call(f: _File, node: ts.Node) -> None:
-    if _is_inner_link(node):
+    if not _worth_a_look(f, node) or _is_inner_link(node):
         return
     info = _chain(f, node)
     if info is None:
@@ -775,19 +838,17 @@ def _call(f: _File, node: ts.Node) -> None:
     target = None
     local = False
     if cls is None:
-        if not ch.members and ch.root_called and ch.root in f.by_name and ch.root not in f.origins:
-            target = f.by_name[ch.root].id
+        if not ch.members and ch.root_called and ch.root in f.fn_nodes_by_name and ch.root not in f.origins:
+            target = get_fn(f, f.fn_nodes_by_name[ch.root]).id
             local = True
         elif info.this_member and ch.root_called and not ch.members:
-            owner = fn.cls if fn else None
-            cand = next((x for x in f.fns.values() if x.name == ch.root and x.cls == owner and owner), None)
+            cand = _method_of_class(f, node, ch.root)
             if cand is not None:
                 target, local = cand.id, True
         elif ch.root in f.origins and is_local_module(f.origins[ch.root]) and len(ch.members) <= 1:
             local = True
-        elif ch.root in f.origins and f.import_kind.get(ch.root) and not lib_kind(f.origins[ch.root]) \
-                and not f.origins[ch.root].startswith(("@", "node:")) and "/" not in f.origins[ch.root] \
-                and len(ch.members) <= 1 and _maybe_local_package(f.origins[ch.root]):
+        elif ch.root in f.origins and not lib_kind(f.origins[ch.root]) and len(ch.members) <= 1 \
+                and _maybe_local_package(f.origins[ch.root]):
             local = True
     owner = fn if fn is not None else _module_fn(f)
     # inline callbacks as edges: rows.forEach(async r => ...) — the callback's calls belong to it,
@@ -846,8 +907,9 @@ def _call(f: _File, node: ts.Node) -> None:
 
 
 def _maybe_local_package(spec: str) -> bool:
-    """Bare specifiers that may be workspace-local ('lib/db' with baseUrl, '@app/db'): left to the linker."""
-    return "/" in spec or spec.startswith("~")
+    """Bare specifiers that are repo-local through a tsconfig/jsconfig baseUrl ('lib/db', 'services/mail');
+    'next/server' or 'react-dom/client' are packages."""
+    return spec.startswith("~") or ("/" in spec and spec.split("/", 1)[0] in BASEURL_DIRS)
 
 
 def _replace_catch(cc: CatchClause, **kw) -> CatchClause:
@@ -856,31 +918,63 @@ def _replace_catch(cc: CatchClause, **kw) -> CatchClause:
 
 
 def _callback_edges(f: _File, node: ts.Node, info: _ChainInfo, owner: Fn) -> None:
+    """Route registrations name their handler; setInterval callbacks are long-running loops. (The edges
+    from a function to the inline callbacks it passes are added by _callbacks once we know which
+    callbacks matter.)"""
     framework = _route_call(f, node)
     if framework:
         _handler_ref(f, node, framework)
+        args = node.child_by_field_name("arguments")
+        for a in (args.named_children if args is not None else ()):
+            inner = a
+            if a.type == "call_expression":      # router.get('/', asyncHandler(async (req, res) => ...))
+                wargs = a.child_by_field_name("arguments")
+                inner = wargs.named_children[-1] if wargs is not None and wargs.named_children else a
+            if inner.type in FN_TYPES:
+                get_fn(f, inner)                 # every handler is a fact, even one that does nothing of note
         return
-    args = node.child_by_field_name("arguments")
-    if args is None:
-        return
-    method = info.chain.members[-1] if info.chain.members else info.chain.root
-    for a in args.named_children:
-        if a.type not in FN_TYPES:
+    if info.chain.root == "setInterval" and not info.chain.members:
+        args = node.child_by_field_name("arguments")
+        for a in (args.named_children if args is not None else ()):
+            if a.type in FN_TYPES:
+                get_fn(f, a).facts.append("interval-callback")
+
+
+def _callbacks(f: _File) -> None:
+    """`rows.forEach(async r => { await db.query(...) })`: the callback's calls are its own, but the function
+    that passes it reaches them. Add that edge for every inline callback that does something of interest."""
+    queue = [fn for fn in f.fns.values() if fn.calls]
+    done: set[str] = set()
+    while queue:
+        cb = queue.pop()
+        if cb.id in done or cb.handler:
             continue
-        cb = f.fns.get((a.start_byte, a.end_byte))
-        if cb is None or cb.handler:
+        done.add(cb.id)
+        parent = cb.node.parent
+        while parent is not None and parent.type in _WRAP:
+            parent = parent.parent
+        if parent is None or parent.type != "arguments" or parent.parent is None:
             continue
-        if method in ("setInterval",) or (info.chain.root == "setInterval"):
-            cb.facts.append("interval-callback")
+        call = parent.parent
+        if call.type not in ("call_expression", "new_expression"):
+            continue
+        callee = call.child_by_field_name("function") or call.child_by_field_name("constructor")
+        ctext = f.text_of(callee) if callee is not None else ""
+        method = ctext.rsplit(".", 1)[-1]
+        outer = _enclosing_fn(f, call)
+        owner = outer if outer is not None else _module_fn(f)
         loop = "items" if method in _LOOP_CALLBACKS else None
         if loop:
             cb.facts.append("loop-callback")
-        ctxinfo = _context(f, node, _enclosing_fn(f, node))
+        ctxinfo = _context(f, call, outer)
         owner.calls.append(CallSite(
-            callee=f"<callback:{method}>", location=f.ctx.loc(a), kind=None, in_try=ctxinfo["in_try"],
+            callee=f"<callback:{method[:40]}>", location=f.ctx.loc(cb.node), kind=None, in_try=ctxinfo["in_try"],
             awaited=ctxinfo["awaited"], target=cb.id, catch=ctxinfo["catch"], catch_line=ctxinfo["catch_line"],
-            loop=loop or ctxinfo["loop"], loop_line=f.line(node) if loop else ctxinfo["loop_line"],
+            loop=loop or ctxinfo["loop"], loop_line=f.line(call) if loop else ctxinfo["loop_line"],
             in_poll_loop=ctxinfo["poll"], returned=ctxinfo["returned"]))
+        owner.interesting = True
+        if owner is not f.module:
+            queue.append(owner)
 
 
 def _context(f: _File, node: ts.Node, fn: Fn | None) -> dict:
@@ -1299,6 +1393,10 @@ def _block_kind(node: ts.Node | None, scope: ts.Node) -> str:
 
 def _error_handlers(f: _File, calls: list[ts.Node]) -> None:
     handlers = f.facts.extra.setdefault("error_handlers", [])
+    for m in _ERR_MIDDLEWARE.finditer(f.text):
+        handlers.append(ErrorHandler("express", Location(f.path, f.ctx.offset_to_line(m.start())), "all"))
+    if not any(t in f.text for t in ("setErrorHandler", "onError", "useGlobalFilters")):
+        calls = []
     for node in calls:
         callee = node.child_by_field_name("function")
         if callee is None or callee.type != "member_expression":

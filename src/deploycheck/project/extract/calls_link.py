@@ -18,6 +18,10 @@ from dataclasses import replace
 
 from deploycheck.project.model import CallSite, Function, Import, Project
 
+BASEURL_DIRS = frozenset({"src", "lib", "libs", "app", "server", "api", "components", "utils", "util", "services",
+                          "service", "models", "model", "controllers", "routes", "config", "helpers", "db",
+                          "database", "middleware", "middlewares", "core", "modules", "common", "shared",
+                          "handlers", "jobs", "workers", "queues", "integrations", "clients", "repositories"})
 _JS_EXT = (".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts")
 MAX_DEPTH = 6
 MAX_REACHED = 8
@@ -39,9 +43,26 @@ def _join(base: str, rel: str) -> str:
     return "" if p == "." else p
 
 
-def resolve_js(importer: str, source: str, files: set[str]) -> str | None:
+def js_stems(files: set[str] | dict[str, str]) -> dict[str, str]:
+    """'src/db' -> 'src/db.ts', 'src/lib' -> 'src/lib/index.js': one lookup per candidate path."""
+    if isinstance(files, dict):
+        return files
+    out: dict[str, str] = {}
+    for f in sorted(files, key=lambda p: next((i for i, e in enumerate(_JS_EXT) if p.endswith(e)), 99)):
+        for ext in _JS_EXT:
+            if f.endswith(ext):
+                stem = f[: -len(ext)]
+                out.setdefault(stem, f)
+                if stem.endswith("/index"):
+                    out.setdefault(stem[: -len("/index")], f)
+                break
+    return out
+
+
+def resolve_js(importer: str, source: str, files: set[str] | dict[str, str]) -> str | None:
     if not source:
         return None
+    stems = js_stems(files)
     base = posixpath.dirname(importer)
     cands: list[str] = []
     if source.startswith("."):
@@ -52,29 +73,23 @@ def resolve_js(importer: str, source: str, files: set[str]) -> str | None:
             spec = spec[2:]
         elif spec.startswith(("#", "~")):
             spec = spec[1:]
-        elif spec.startswith("@") or "/" not in spec:
-            # a scoped or bare package: only workspace-local when it is a path inside the repo
-            if not spec.startswith("@") and "/" not in spec:
-                return None
+        elif "/" not in spec or spec.startswith("@") or spec.split("/", 1)[0] not in BASEURL_DIRS:
+            return None   # a package ('react', 'next/server', '@acme/ui'), not a path in this repository
         for anc in _ancestors(importer):
             cands.append(_join(anc, spec))
             cands.append(_join(anc, "src/" + spec))
     for c in cands:
         if not c or c.startswith(".."):
             continue
-        if c in files and c.endswith(_JS_EXT):
-            return c
-        stem = c
-        for ext in (".js", ".mjs", ".cjs", ".jsx"):
+        hit = stems.get(c)
+        if hit is not None and (hit == c or not c.endswith(_JS_EXT)):
+            return hit
+        for ext in (".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx"):
             if c.endswith(ext):
-                stem = c[: -len(ext)]
+                hit = stems.get(c[: -len(ext)])   # TS ESM style: './db.js' is db.ts
+                if hit is not None:
+                    return hit
                 break
-        for ext in _JS_EXT:
-            if stem + ext in files:
-                return stem + ext
-        for ext in _JS_EXT:
-            if f"{c}/index{ext}" in files:
-                return f"{c}/index{ext}"
     return None
 
 
@@ -150,6 +165,8 @@ def link_calls(project: Project) -> None:
     idx = _Index(project)
     # 1. imports (this module's own table, resolved to files; project.imports belongs to the routes linker)
     new_imports = []
+    js_memo: dict[tuple[str, str], str | None] = {}
+    stems = js_stems(idx.files)
     for imp in project.extra.get("call_imports", []):
         path = imp.location.path or ""
         resolved = imp.resolved
@@ -166,7 +183,10 @@ def link_calls(project: Project) -> None:
                 else:
                     resolved = resolve_py(path, imp.source, idx.files)
             else:
-                resolved = resolve_js(path, imp.source, idx.files)
+                key = (posixpath.dirname(path), imp.source)
+                if key not in js_memo:
+                    js_memo[key] = resolve_js(path, imp.source, stems)
+                resolved = js_memo[key]
         if resolved != imp.resolved:
             imp = replace(imp, resolved=resolved)
         new_imports.append(imp)
