@@ -589,7 +589,7 @@ def py_connector(ch: Chain) -> tuple[str, str] | None:
         cand.append(origin + "." + ".".join(ch.members) if ch.members else origin + "." + ch.root)
         cand.append(ch.root if not ch.members else ch.members[-1])
     for c in cand:
-        for suffix, (what, lib) in _PY_CONNECT.items():
+        for suffix, (what, lib) in _PY_CONNECT_BY_LAST.get(c.rsplit(".", 1)[-1], ()):
             if c == suffix or c.endswith("." + suffix):
                 if suffix == "connect" and origin.split(".")[0].lower() not in _PY_DRIVERS:
                     continue   # `from psycopg2 import connect`, never Django's signal.connect()
@@ -597,6 +597,11 @@ def py_connector(ch: Chain) -> tuple[str, str] | None:
                     continue
                 return what, lib or origin.split(".")[0]
     return None
+
+
+_PY_CONNECT_BY_LAST: dict[str, list[tuple[str, tuple[str, str]]]] = {}
+for _k, _v in _PY_CONNECT.items():
+    _PY_CONNECT_BY_LAST.setdefault(_k.rsplit(".", 1)[-1], []).append((_k, _v))
 
 
 def py_bounded(kwargs: frozenset[str], what: str, library: str, positional: int) -> bool | None:

@@ -91,15 +91,18 @@ class _Extractor:
         self.is_views = bool(re.search(r"(^|/)views(\.py$|/)", ctx.path))
         self.error_handlers: list[ErrorHandler] = []
         self.imports: list[Import] = []          # -> facts.extra["call_imports"] (see calls.py)
+        self._stmt_of_call: ast.AST | None = None  # the statement whose whole value the current call is
 
     # ------------------------------------------------------------------ entry
     def run(self) -> None:
         tree = self.ctx.py_tree
         for node in tree.body:
             self._collect_imports(node)
-        for node in ast.walk(tree):
-            if isinstance(node, (ast.Import, ast.ImportFrom)) and node not in tree.body:
-                self._collect_imports(node, record=True)
+            if isinstance(node, (ast.Try, ast.If)):     # try: import x / except ImportError at module level
+                for sub in [*node.body, *getattr(node, "orelse", []),
+                            *[s for h in getattr(node, "handlers", []) for s in h.body]]:
+                    if isinstance(sub, (ast.Import, ast.ImportFrom)):
+                        self._collect_imports(sub)
         self.frameworks = {v.split(".")[0] for v in self.origins.values()} & {"flask", "fastapi", "django",
                                                                               "starlette", "rest_framework",
                                                                               "celery", "aiohttp", "sanic",
@@ -166,11 +169,7 @@ class _Extractor:
         self.fns.append(fn)
         self._classify_handler(fn, node, cls)
         fn.derived = dict(outer.fn.derived) if outer.fn is not self.module else {}
-        if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in _walk_shallow(node)):
-            fn.facts.append("generator")
-        for n in _walk_shallow(node):
-            if isinstance(n, ast.Global):
-                fn.globals_.update(n.names)
+        # (generator: set by _expr when it meets a yield; globals: by _stmt when it meets `global x`)
         # FastAPI dependencies run per request: Depends(get_db) is an edge from the handler
         defaults = [*node.args.defaults, *[d for d in node.args.kw_defaults if d is not None]]
         for d in defaults:
@@ -233,6 +232,13 @@ class _Extractor:
 
     # ------------------------------------------------------------------ statements
     def _stmt(self, node: ast.stmt, ctx: _Ctx, cls: ast.ClassDef | None) -> None:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            if ctx.fn is not self.module:
+                self._collect_imports(node)
+            return
+        if isinstance(node, ast.Global):
+            ctx.fn.globals_.update(node.names)
+            return
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             for d in node.decorator_list:
                 self._expr(d, ctx)
@@ -270,7 +276,7 @@ class _Extractor:
             return
         if isinstance(node, (ast.With, ast.AsyncWith)):
             for item in node.items:
-                self._expr(item.context_expr, ctx, with_target=item.optional_vars)
+                self._expr(item.context_expr, ctx, with_target=item.optional_vars, stmt=node)
                 if item.optional_vars is not None and isinstance(item.optional_vars, ast.Name):
                     self._derive(item.optional_vars.id, item.context_expr, ctx)
             for s in node.body:
@@ -280,7 +286,7 @@ class _Extractor:
             value = node.value
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             if value is not None:
-                self._expr(value, ctx, assign_targets=targets)
+                self._expr(value, ctx, assign_targets=targets, stmt=node)
                 for t in targets:
                     if isinstance(t, ast.Name):
                         self._derive(t.id, value, ctx)
@@ -294,21 +300,17 @@ class _Extractor:
                 self._stmt(s, ctx, cls)
             return
         # generic: expressions first, then nested statements
-        for fld, value in ast.iter_fields(node):
-            if isinstance(value, list):
-                for item in value:
-                    if isinstance(item, ast.stmt):
-                        self._stmt(item, ctx, cls)
-                    elif isinstance(item, ast.expr):
-                        self._expr(item, ctx)
-                    elif isinstance(item, ast.AST):
-                        for sub in ast.iter_child_nodes(item):
-                            if isinstance(sub, ast.stmt):
-                                self._stmt(sub, ctx, cls)
-                            elif isinstance(sub, ast.expr):
-                                self._expr(sub, ctx)
-            elif isinstance(value, ast.expr):
-                self._expr(value, ctx)
+        for child in _children(node):
+            if isinstance(child, ast.stmt):
+                self._stmt(child, ctx, cls)
+            elif isinstance(child, ast.expr):
+                self._expr(child, ctx, stmt=node)
+            else:   # match_case, comprehension …
+                for sub in _children(child):
+                    if isinstance(sub, ast.stmt):
+                        self._stmt(sub, ctx, cls)
+                    elif isinstance(sub, ast.expr):
+                        self._expr(sub, ctx, stmt=node)
 
     def _try(self, node: ast.Try, ctx: _Ctx) -> None:
         handlers = node.handlers
@@ -344,16 +346,21 @@ class _Extractor:
             self._stmt(s, ctx, None)
 
     # ------------------------------------------------------------------ expressions
-    def _expr(self, node: ast.AST, ctx: _Ctx, assign_targets=None, with_target=None, _depth: int = 0) -> None:
+    def _expr(self, node: ast.AST, ctx: _Ctx, assign_targets=None, with_target=None, stmt: ast.AST | None = None) -> None:
         stack = [(node, None)]
+        Call, Lambda, Yield, YieldFrom = ast.Call, ast.Lambda, ast.Yield, ast.YieldFrom
         while stack:
             n, parent = stack.pop()
-            if isinstance(n, ast.Call):
+            t = type(n)
+            if t is Call:
                 top = n is node or (parent is node and isinstance(node, ast.Await))
+                self._stmt_of_call = stmt if top else None
                 self._call(n, parent, ctx, assign_targets if top else None, with_target if top else None, top=top)
-            if isinstance(n, (ast.Lambda,)):
+            elif t is Lambda:
                 continue
-            for child in ast.iter_child_nodes(n):
+            elif t is Yield or t is YieldFrom:
+                ctx.fn.facts.append("generator")
+            for child in _children(n):
                 stack.append((child, n))
 
     def _call(self, node: ast.Call, parent: ast.AST | None, ctx: _Ctx, assign_targets, with_target, top: bool) -> None:
@@ -611,7 +618,8 @@ class _Extractor:
 
     # ------------------------------------------------------------------ context
     def _context(self, node: ast.Call, parent: ast.AST | None, ctx: _Ctx, top: bool, assign_targets, with_target) -> dict:
-        out = {"awaited": isinstance(parent, ast.Await), "returned": False, "statement": False, "in_try": False,
+        out = {"parent": parent, "stmt": self._stmt_of_call,
+               "awaited": isinstance(parent, ast.Await), "returned": False, "statement": False, "in_try": False,
                "catch": None, "catch_line": None, "loop": None, "loop_line": None, "poll": False, "result": None,
                "with": with_target is not None}
         holder = parent
@@ -650,9 +658,9 @@ class _Extractor:
         return out
 
     def _statement_kind(self, node: ast.Call) -> str | None:
-        p = self._parents.get(id(node))
-        while isinstance(p, ast.Await):
-            p = self._parents.get(id(p))
+        """'return' / 'expr' when the call (maybe awaited) is the whole value of a return / expression
+        statement."""
+        p = self._stmt_of_call
         if isinstance(p, ast.Return):
             return "return"
         if isinstance(p, ast.Expr):
@@ -667,7 +675,7 @@ class _Extractor:
         verb = ch.members[-1] if ch.members else ch.root
         if info["statement"] and (verb in ("get", "head") or (verb == "request" and ch.first_arg.upper() in ("GET", "HEAD"))):
             return True   # a GET whose answer nobody reads (a ping): nothing depends on it
-        p = self._parents.get(id(node))
+        p = info.get("parent")
         if isinstance(p, ast.Attribute) and p.value is node:
             return p.attr in ("raise_for_status", "status_code", "ok", "status")
         name = info.get("result")
@@ -764,9 +772,7 @@ class _Extractor:
         fn = ctx.fn
         cache = None
         var = info["result"]
-        stmt_parent = self._parents.get(id(node))
-        while isinstance(stmt_parent, ast.Await):
-            stmt_parent = self._parents.get(id(stmt_parent))
+        stmt_parent = info.get("stmt")
         target_text = ""
         if isinstance(stmt_parent, (ast.Assign, ast.AnnAssign)):
             targets = stmt_parent.targets if isinstance(stmt_parent, ast.Assign) else [stmt_parent.target]
@@ -974,12 +980,29 @@ def _is_response(v: ast.AST) -> bool:
 
 
 def extract(ctx: FileContext, facts: FileFacts) -> None:
-    tree = ctx.py_tree
     ex = _Extractor(ctx, facts)
-    parents: dict[int, ast.AST] = {}
-    for node in ast.walk(tree):
-        for child in ast.iter_child_nodes(node):
-            parents[id(child)] = node
-    ex._parents = parents   # type: ignore[attr-defined]
     ex.run()
+
+
+_SCALAR_FIELDS = frozenset({"ctx", "id", "attr", "arg", "kind", "type_comment", "n", "s", "level", "module", "name",
+                            "asname", "conversion", "is_async", "lineno", "col_offset", "end_lineno",
+                            "end_col_offset", "type_ignores", "names"})
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _children(n: ast.AST):
+    """ast.iter_child_nodes without the generic field walk: fields are looked up once per node type."""
+    fields = _FIELDS.get(type(n))
+    if fields is None:
+        fields = _FIELDS[type(n)] = tuple(f for f in type(n)._fields if f not in _SCALAR_FIELDS)
+    for name in fields:
+        v = getattr(n, name, None)
+        if v is None:
+            continue
+        if type(v) is list:
+            for x in v:
+                if isinstance(x, ast.AST):
+                    yield x
+        elif isinstance(v, ast.AST):
+            yield v
 
