@@ -279,3 +279,17 @@ def test_function_ids_follow_the_shared_convention():
     assert anon.name == "<anonymous>" and "export-default" in anon.facts
     assert "src/names.js#<anonymous>@5" in ids
     assert "src/names.js#find@6" in ids
+
+
+def test_callback_style_calls_are_not_floating():
+    ff = facts("src/cb.js", """
+        const nodemailer = require('nodemailer');
+        const transporter = nodemailer.createTransport({});
+        function h(req, res) {
+          transporter.sendMail({ to: 'a' }, (err, info) => { if (err) console.error(err); });
+          transporter.sendMail({ to: 'b' });
+          res.end();
+        }
+    """)
+    calls = [c for c in fn(ff, "h").calls if c.callee == "transporter.sendMail"]
+    assert [c.floating for c in calls] == [False, True]

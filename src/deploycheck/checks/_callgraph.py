@@ -68,11 +68,22 @@ class Graph:
                 return {"@nestjs/core": "nestjs", "@hapi/hapi": "hapi", "next": "nextjs"}.get(name, name)
         return None
 
+    @cached_property
+    def python_framework(self) -> str | None:
+        """The Python web framework of the project, for routes declared in files that do not import it
+        (`from app import app` then `@app.route`)."""
+        seen = {f.handler for f in self.project.functions
+                if f.handler in ("flask", "fastapi", "django", "quart", "starlette")}
+        for fw in ("fastapi", "flask", "django", "quart", "starlette"):
+            if fw in seen:
+                return fw
+        return None
+
     def framework(self, fn: Function) -> str | None:
         h = fn.handler
         if h in ("route", "req-res"):
             if fn.location.path and fn.location.path.endswith((".py", ".pyw")):
-                return h
+                return self.python_framework or h
             fw = self.project_framework
             if fw in (None, "nextjs") and h == "req-res":
                 return "express" if fw is None and self._imports_express(fn) else (fw or h)

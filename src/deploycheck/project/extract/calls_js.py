@@ -879,7 +879,10 @@ def _call(f: _File, node: ts.Node) -> None:
     if has_catch and catch_node is not None:
         catch_action, catch_line = _chained_catch(f, catch_node, owner, cls)
     kind = cls.kind if cls is not None else None
-    floating = (ctxinfo["statement"] and not ctxinfo["awaited"] and not has_catch
+    args_node = info.core_call.child_by_field_name("arguments")
+    callback_style = args_node is not None and any(a.type in FN_TYPES for a in args_node.named_children)
+    # transporter.sendMail(opts, (err, info) => ...): errors go to the callback, no promise is left behind
+    floating = (ctxinfo["statement"] and not ctxinfo["awaited"] and not has_catch and not callback_style
                 and (cls is None or cls.is_async))
     cs = CallSite(
         callee=callee[:120], location=loc, kind=kind, in_try=ctxinfo["in_try"] or has_catch,
