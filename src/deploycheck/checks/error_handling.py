@@ -183,8 +183,8 @@ def _catches(g: Graph, fn: Function) -> Iterator[Finding]:
             continue
         if cc.action == "log-only" and cc.connects and not fn.handler and not fn.reached_from:
             yield STARTUP_IGNORED.at(
-                cc.location, f"a failed database connection ({what}) is only logged here and the app keeps "
-                             f"starting: requests then fail or hang instead of the deploy failing fast",
+                cc.location, f"a failed database connection ({what}) is only logged here and the process keeps "
+                             f"running: the platform never sees a failed start, and requests fail or hang instead",
                 subject=f"{fn.name}:connect")
 
 
@@ -296,6 +296,8 @@ def _handler(g: Graph, fn: Function) -> Iterator[Finding]:
         return
     if framework == "express" and fn.is_async and not fn.wrapped and not g.express_async_covered:
         return
+    if _is_webhook(g, fn):
+        return   # a webhook answering 500 makes the provider retry: that is the error handling
     covered = g.has_global_handler(framework)
     wrote_at: int | None = None
     for cs in sorted(fn.calls, key=lambda c: (c.location.line or 0, c.location.column or 0)):
@@ -314,6 +316,13 @@ def _handler(g: Graph, fn: Function) -> Iterator[Finding]:
                 subject=f"{fn.id}:{cs.callee}")
         if wrote_at is None and g.writes(cs) and not cs.floating:
             wrote_at = cs.location.line
+
+
+def _is_webhook(g: Graph, fn: Function) -> bool:
+    where = (fn.location.path or "") + " " + (fn.name or "") + " " + " ".join(g.routes_of(fn))
+    if "webhook" in where.lower():
+        return True
+    return any("constructEvent" in c.callee or "webhooks." in c.callee for c in fn.calls)
 
 
 # ---------------------------------------------------------------------------------- workers
