@@ -22,7 +22,9 @@ from deploycheck.project.parse import FileContext
 JS_TRIGGERS = ("await", ".then(", "catch", "fetch(", "query", "execute", "prisma", "mongoose", "Pool(",
                "createPool", "createConnection", "MongoClient", "PrismaClient", "Sequelize", "knex", ".connect(",
                "stripe", "twilio", "axios", "redis", "Redis", "setErrorHandler", "onError", "setInterval",
-               "sendMail", "nodemailer", "s3", "S3", "express-async-errors", "useGlobalFilters", "@Catch")
+               "sendMail", "nodemailer", "s3", "S3", "express-async-errors", "useGlobalFilters", "@Catch",
+               # route registrations: every handler gets a Function fact the routes can point at
+               "router.", "app.get(", "app.post(", "app.put(", "app.patch(", "app.delete(", "app.use(", ".route(")
 PY_TRIGGERS = ("import", "def ", "try", "except")
 
 _CODE_ROLES = frozenset({Role.APP, Role.SCRIPT, Role.MIGRATION, Role.OTHER})
