@@ -38,7 +38,9 @@ IN_LOOP = Rule(
     why="A new connection is opened for every item of the loop: one request can exhaust the database's "
         "connection limit, and connections that are never closed pile up.",
     fix="Open (or borrow) one connection before the loop and reuse it for every item; close it in "
-        "finally.")
+        "finally.",
+    docs="Loops over data (`for row in rows`, `items.forEach`); retry loops (`for attempt in range(3)`) "
+         "are not reported.")
 UNRELEASED = Rule(
     "db-connections/unreleased-client", Severity.ERROR,
     "Pooled client checked out and never released",
@@ -46,13 +48,17 @@ UNRELEASED = Rule(
         "maybe 3) the pool is empty and every following request waits forever — the app hangs.",
     fix="Release it in a finally block: `const client = await pool.connect(); try { ... } finally { "
         "client.release() }` (Python: `with pool.connection() as conn:` / `putconn` in finally, "
-        "`with SessionLocal() as db:`).")
+        "`with SessionLocal() as db:`).",
+    docs="`pool.query()` borrows and releases by itself and is never reported; a client that is "
+         "returned to the caller is the caller's to release.")
 LEAK_ON_ERROR = Rule(
     "db-connections/client-leak-on-error", Severity.WARNING,
     "Pooled client released only when nothing fails",
     why="The client is released on the success path only: each error leaks one connection from the pool, "
         "and after a few errors the pool is exhausted and the app hangs.",
-    fix="Move the release into a finally block so it runs on every path.")
+    fix="Move the release into a finally block so it runs on every path.",
+    docs="Bad:\n  const client = await pool.connect()\n  await client.query(sql)\n  client.release()\n"
+         "Good:\n  try { await client.query(sql) } finally { client.release() }")
 UNBOUNDED_SERVERLESS = Rule(
     "db-connections/unbounded-pool-serverless", Severity.WARNING,
     "Connection pool without a size limit on a serverless platform",
@@ -60,7 +66,9 @@ UNBOUNDED_SERVERLESS = Rule(
         "default (10 connections for pg/mysql2, 100 for MongoDB) a traffic spike opens more connections "
         "than the database allows and requests start failing.",
     fix="Set a small explicit limit (pg `max: 1`–`3`, mysql2 `connectionLimit`, Mongo `maxPoolSize`) or "
-        "use the provider's pooler/serverless driver (PgBouncer, Neon/Supabase pooler, Prisma Accelerate).")
+        "use the provider's pooler/serverless driver (PgBouncer, Neon/Supabase pooler, Prisma Accelerate).",
+    docs="Serverless means a Vercel/Netlify/Lambda/SAM/serverless.yml deploy config in the repository. "
+         "PrismaClient is not judged (its limit lives in DATABASE_URL's connection_limit).")
 
 RULES = (PER_REQUEST, IN_LOOP, UNRELEASED, LEAK_ON_ERROR, UNBOUNDED_SERVERLESS)
 _NEW_CONNECTION = frozenset({"connection", "client", "pool", "engine"})

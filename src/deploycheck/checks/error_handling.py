@@ -41,7 +41,11 @@ UNGUARDED = Rule(
         "nothing in your code logs what failed.",
     fix="Wrap the call in try/catch (try/except), log the error with context, and answer a clear error "
         "(e.g. 502 'could not reach the payment provider, please retry') — or register an app-wide "
-        "error handler that logs and answers JSON.")
+        "error handler that logs and answers JSON.",
+    docs="Not reported: database calls (a bare 500 is the honest answer when the database is down), "
+         "webhooks (a 500 makes the provider retry), handlers covered by an app-wide handler "
+         "(Fastify setErrorHandler, Flask errorhandler(Exception), FastAPI exception_handler(Exception), "
+         "Express 4-arg middleware with an async wrapper or Express 5, Hono onError, NestJS filters).")
 AFTER_WRITE = Rule(
     "error-handling/unguarded-call-after-write", Severity.WARNING,
     "Notification/API call after a saved write, outside try",
@@ -49,7 +53,10 @@ AFTER_WRITE = Rule(
         "for an action that actually succeeded, so they retry and create duplicates (double bookings, "
         "double orders).",
     fix="Wrap the call in try/except, log the failure, and still answer success (or queue the "
-        "notification and retry it in the background).")
+        "notification and retry it in the background).",
+    docs="Bad:\n  conn.commit()\n  send_sms(phone, 'booked')          # a Twilio error -> 500\n"
+         "Good:\n  conn.commit()\n  try:\n      send_sms(phone, 'booked')\n  except TwilioError:\n"
+         "      log.exception('confirmation SMS failed')\n  return jsonify(id=appointment_id), 201")
 EMPTY_CATCH = Rule(
     "error-handling/empty-catch", Severity.ERROR,
     "Empty catch / except: pass around an external call",
@@ -65,20 +72,27 @@ SWALLOWED = Rule(
     why="The request handler catches the failure of the database/payment call, writes a log line and "
         "carries on as if it worked: the user is told it succeeded, and the data was never saved.",
     fix="In the catch, answer an error status (res.status(500) / return ..., 500 / raise "
-        "HTTPException) so the user knows to retry.")
+        "HTTPException) so the user knows to retry.",
+    docs="Bad:\n  try { await db.order.create(...) } catch (e) { console.error(e) }\n  return res.json({ ok: true })\n"
+         "Not reported: a catch around a notification only (email/SMS/API) that logs and answers "
+         "success — the main action succeeded.")
 UNCHECKED = Rule(
     "error-handling/unchecked-response", Severity.WARNING,
     "HTTP response used without checking its status",
     why="fetch() and requests do not fail on 4xx/5xx answers: an error page or error JSON is used as if "
         "it were the data, which shows up later as a crash on undefined or a silent wrong result.",
     fix="Check the status before using the body: `if (!res.ok) throw new Error(...)` / "
-        "`resp.raise_for_status()`, and handle the error.")
+        "`resp.raise_for_status()`, and handle the error.",
+    docs="Reported for fetch/undici/node-fetch, requests, httpx and aiohttp in server code (axios, got and "
+         "ky throw on 4xx/5xx). Not reported: a response that is returned to the caller, handed to a "
+         "helper, or a GET whose answer nobody reads.")
 NO_TIMEOUT = Rule(
     "error-handling/request-without-timeout", Severity.WARNING,
     "HTTP request without a timeout",
     why="Python requests (and urlopen) wait forever by default: when the provider hangs, the worker "
         "serving this request hangs with it, and a few such requests take the whole app down.",
-    fix="Pass a timeout, e.g. requests.post(url, ..., timeout=10), and handle requests.Timeout.")
+    fix="Pass a timeout, e.g. requests.post(url, ..., timeout=10), and handle requests.Timeout.",
+    docs="httpx and aiohttp have default timeouts and are not reported.")
 FLOATING = Rule(
     "error-handling/floating-promise", Severity.ERROR,
     "Promise neither awaited nor caught in a request handler",
@@ -86,7 +100,9 @@ FLOATING = Rule(
         "unhandled rejection and (Node 15+) the whole server process crashes, taking every user's "
         "request with it. (In Python an un-awaited coroutine never runs at all.)",
     fix="`await` it inside try/catch, or if it must run in the background add `.catch(err => "
-        "logger.error(err))`.")
+        "logger.error(err))`.",
+    docs="Not reported: a call of a local async function that cannot reject (it catches its own "
+         "errors), callback-style calls, code that is not reached from a request handler.")
 STARTUP_IGNORED = Rule(
     "error-handling/ignored-startup-failure", Severity.WARNING,
     "Failed database connection at start-up is logged and ignored",
@@ -94,7 +110,9 @@ STARTUP_IGNORED = Rule(
         "anyway: every request then fails or hangs (Mongoose buffers queries for 10 s) instead of the "
         "deploy failing fast where the platform would show it.",
     fix="Exit when the connection fails (process.exit(1) / raise) so the platform restarts the app and "
-        "the failed deploy is visible.")
+        "the failed deploy is visible.",
+    docs="Bad:\n  mongoose.connect(uri).catch((err) => console.log(err))\n"
+         "Good:\n  mongoose.connect(uri).catch((err) => { console.error(err); process.exit(1) })")
 WORKER_LOOP = Rule(
     "error-handling/unguarded-worker-loop", Severity.ERROR,
     "One bad item crashes the worker loop",
@@ -102,7 +120,10 @@ WORKER_LOOP = Rule(
         "worker before the failure is recorded; when the service restarts, it picks the same item again, "
         "so the whole queue is stuck behind it.",
     fix="Wrap the per-item work in try/except, record the failure on the item (attempts, last_error) and "
-        "move on to the next item.")
+        "move on to the next item.",
+    docs="Looks at `for` loops over items inside a `while True` poll loop (or a setInterval callback), "
+         "directly or one or two calls down; the first unguarded processing step is reported. Database "
+         "calls alone are not (an outage is not a bad item: crashing and restarting on it is right).")
 
 RULES = (ASYNC_HANDLER, UNGUARDED, AFTER_WRITE, EMPTY_CATCH, SWALLOWED, UNCHECKED, NO_TIMEOUT, FLOATING,
          STARTUP_IGNORED, WORKER_LOOP)
