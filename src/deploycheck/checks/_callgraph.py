@@ -11,7 +11,6 @@ from functools import cached_property
 
 from deploycheck.project.model import CallSite, Function, Project, Role
 
-EXTERNAL = frozenset({"db", "http", "email", "payment", "sms", "storage", "cache", "fs"})
 THIRD_PARTY = frozenset({"http", "email", "payment", "sms", "storage"})   # failures worth their own message
 KIND_LABEL = {"db": "database", "http": "HTTP API", "email": "email", "payment": "payment", "sms": "SMS",
               "storage": "file storage", "cache": "cache", "fs": "file system"}
@@ -240,8 +239,3 @@ _PROVIDERS = {"stripe": "Stripe", "twilio": "Twilio", "postmark": "Postmark", "s
 
 def provider_name(p: str) -> str:
     return _PROVIDERS.get(p, p)
-
-
-def short(text: str, n: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 1] + "…"

@@ -128,9 +128,7 @@ WORKER_LOOP = Rule(
 RULES = (ASYNC_HANDLER, UNGUARDED, AFTER_WRITE, EMPTY_CATCH, SWALLOWED, UNCHECKED, NO_TIMEOUT, FLOATING,
          STARTUP_IGNORED, WORKER_LOOP)
 _SIGNIFICANT = frozenset({"db", "http", "email", "payment", "sms", "storage"})
-_FRAMEWORK_500 = {"fastify", "hono", "nestjs", "koa", "flask", "fastapi", "django", "nextjs-pages",
-                  "nextjs-app", "nextjs-ssr", "server-action", "remix", "sveltekit", "lambda", "trpc",
-                  "starlette", "quart", "route", "express"}
+
 
 
 def find(project: Project, ctx) -> Iterator[Finding]:

@@ -61,7 +61,6 @@ _LIB_KIND: dict[str, str] = {
     "boto3": "storage", "google.cloud.storage": "storage", "aioboto3": "storage",
     "aioredis": "cache", "pymemcache": "cache",
 }
-_PY_SAME_AS_JS = {"stripe", "twilio", "redis", "openai", "resend"}
 
 # Libraries whose objects open database (or cache) connections when constructed or called.
 _CONNECTORS_JS: dict[str, tuple[str, str]] = {
@@ -179,10 +178,6 @@ def provider_from_text(text: str) -> tuple[str, str] | None:
         if host in low:
             return provider, kind
     return None
-
-
-def provider_label(provider: str | None) -> str | None:
-    return _PROVIDER_NAMES.get(provider or "", provider)
 
 
 # ---------------------------------------------------------------------------------- results
@@ -445,7 +440,6 @@ def classify_py(ch: Chain) -> Classified | None:
     if method in _INERT_METHODS:
         return None
     origin = ch.origin
-    full = ch.text
     kind = lib_kind(origin, python=True) if origin and not origin.startswith(".") else None
     root = ch.root
     low = root.lower()
@@ -517,8 +511,6 @@ def classify_py(ch: Chain) -> Classified | None:
         if kind == "sms" and ch.derived != "sms-client" and "messages" not in members and "calls" not in members:
             return None
         return Classified(kind, provider=_provider_for_origin(origin) or (origin if kind != "cache" else None))
-    if origin and lib_kind(origin, python=True) is None and not origin.startswith("."):
-        pass
     # -- derived objects and names
     if ch.derived == "db-client":
         if method in _PY_CURSOR_METHODS or method in _PY_SESSION_METHODS or method in _PY_MONGO_METHODS:

@@ -21,7 +21,7 @@ import tree_sitter as ts
 from deploycheck.core import Location
 from deploycheck.project.extract.calls_link import BASEURL_DIRS
 from deploycheck.project.extract.calls_classify import (Chain, Classified, classify_js, is_local_module,
-                                                        js_connector, lib_kind, provider_from_text)
+                                                        js_connector, lib_kind)
 from deploycheck.project.model import (CallSite, CatchClause, DbClient, ErrorHandler, ExternalCall, FileFacts,
                                        Function, Import)
 from deploycheck.project.parse import FileContext
@@ -600,12 +600,6 @@ class _ChainInfo:
     core_call: ts.Node             # the call node of the first called member (the I/O call)
     suffix: list[tuple[str, ts.Node]]   # then/catch/finally calls after the core
     this_member: bool = False
-
-
-def _unwrap(node: ts.Node) -> ts.Node:
-    while node is not None and node.type in _WRAP | {"await_expression"} and node.named_child_count:
-        node = node.named_children[-1] if node.type != "await_expression" else node.named_children[0]
-    return node
 
 
 def _chain(f: _File, outer: ts.Node) -> _ChainInfo | None:
@@ -1485,8 +1479,3 @@ def _handler_ref(f: _File, call: ts.Node, framework: str) -> None:
 
 def _handler_refs(f: _File) -> list[tuple[str, str, str, int, str]]:
     return list(f.refs)
-
-
-def provider_of_text(text: str) -> str | None:
-    p = provider_from_text(text)
-    return p[0] if p else None

@@ -14,8 +14,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from deploycheck.core import Location
-from deploycheck.project.extract.calls_classify import (Chain, classify_py, lib_kind, py_bounded,
-                                                        py_connector, sql_is_write)
+from deploycheck.project.extract.calls_classify import Chain, classify_py, lib_kind, py_bounded, py_connector
 from deploycheck.project.model import (CallSite, CatchClause, DbClient, ErrorHandler, ExternalCall, FileFacts,
                                        Function, Import)
 from deploycheck.project.parse import FileContext
@@ -26,18 +25,6 @@ _HOOK_DECORATORS = {"before_request", "after_request", "before_app_request", "mi
 _LOG_ROOTS = {"log", "logger", "logging", "LOGGER", "LOG", "_log", "_logger", "print", "traceback",
               "sentry_sdk", "capture_exception", "warnings", "rollbar", "bugsnag", "structlog"}
 _BROAD = {"Exception", "BaseException"}
-_EXPECTED_CONDITIONS = {
-    "FileNotFoundError", "KeyError", "IndexError", "ValueError", "TypeError", "AttributeError", "ImportError",
-    "ModuleNotFoundError", "StopIteration", "StopAsyncIteration", "NotImplementedError", "ProcessLookupError",
-    "FileExistsError", "IsADirectoryError", "NotADirectoryError", "DoesNotExist", "ObjectDoesNotExist",
-    "NoResultFound", "MultipleResultsFound", "IntegrityError", "UniqueViolation", "JSONDecodeError",
-    "UnicodeDecodeError", "ZeroDivisionError", "OverflowError", "LookupError", "PermissionError",
-    "asyncio.CancelledError", "CancelledError", "TimeoutError", "KeyboardInterrupt", "SystemExit",
-    "InvalidOperation", "ValidationError", "NotFound", "Http404", "ExpiredSignatureError",
-    "InvalidTokenError", "PyJWTError", "DecodeError", "BadSignature", "SignatureExpired",
-}
-
-
 @dataclass(slots=True)
 class _Fn:
     id: str
@@ -622,9 +609,6 @@ class _Extractor:
                "awaited": isinstance(parent, ast.Await), "returned": False, "statement": False, "in_try": False,
                "catch": None, "catch_line": None, "loop": None, "loop_line": None, "poll": False, "result": None,
                "with": with_target is not None}
-        holder = parent
-        if isinstance(parent, ast.Await):
-            holder = None
         if top:
             # the statement that holds this expression decides returned / statement / result
             if assign_targets:
@@ -633,7 +617,6 @@ class _Extractor:
                     out["result"] = t.id
             if with_target is not None and isinstance(with_target, ast.Name):
                 out["result"] = with_target.id
-        del holder
         stmt_kind = self._statement_kind(node)
         if stmt_kind == "return":
             out["returned"] = True
