@@ -276,6 +276,10 @@ def _is_component(fn: Function) -> bool:
         and name not in ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 
+_SERVERLESS_HANDLERS = frozenset({"nextjs-app", "nextjs-pages", "nextjs-ssr", "server-action", "lambda", "remix",
+                                  "sveltekit", "trpc"})
+
+
 def _floating(g: Graph, fn: Function, cs: CallSite) -> str | None:
     path = fn.location.path or ""
     if path.endswith(".py"):
@@ -283,15 +287,19 @@ def _floating(g: Graph, fn: Function, cs: CallSite) -> str | None:
         if t is not None and t.is_async:
             return f"`{cs.callee}()` is an async function called without await: it never runs"
         return None
+    entries = g.entry_points(fn)
+    serverless = bool(entries) and all(g.framework(e) in _SERVERLESS_HANDLERS for e in entries)
+    consequence = ("the function may be frozen as soon as the response is sent, so it may never finish, and a "
+                   "failure is never handled" if serverless else
+                   "a failure becomes an unhandled rejection, which crashes the Node server process (Node 15+)")
     if cs.kind:
         if cs.kind in ("fs",):
             return None
-        return (f"{g.describe(cs)} is started but neither awaited nor `.catch`ed: if it fails, Node raises an "
-                f"unhandled rejection and the server process crashes")
+        return f"{g.describe(cs)} is started but neither awaited nor `.catch`ed: {consequence}"
     t = g.fn(cs.target)
     if t is not None and t.is_async and t.raises:
         return (f"`{cs.callee}()` is async and can fail ({', '.join(t.raises)}), but it is neither awaited nor "
-                f"`.catch`ed: a failure becomes an unhandled rejection that crashes the server process")
+                f"`.catch`ed: {consequence}")
     return None
 
 
