@@ -31,7 +31,6 @@ import json
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Iterator
 
 from deploycheck.core import Location, mask_secret, secret_hash
 from deploycheck.project.model import FileFacts, Language, SecretCandidate
@@ -207,7 +206,6 @@ _HASH_PREFIX = re.compile(r"^(sha1|sha256|sha384|sha512|md5)[-:=]|^\$(2[abxy]?|a
 _EMAIL = re.compile(r"^[^@\s]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 _HOSTNAME = re.compile(r"^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:\d+)?$")
 _PATHLIKE = re.compile(r"^(~?/|\.{1,2}/|[A-Za-z]:\\)|^[\w.-]+(/[\w.-]+)+/?$")
-_ABS_PATH = re.compile(r"^(~?/|\.{1,2}/|[A-Za-z]:\\)")
 
 
 def _path_like(v: str) -> bool:
