@@ -434,7 +434,7 @@ def parse_named(text: str) -> tuple[dict[str, str | None], list[int]]:
     header_names = False
     for n, line in enumerate(text.splitlines(), 1):
         s = line.strip()
-        if not s or s.startswith("#") or s.startswith("===") or _DECORATION.match(s):
+        if not s or s.startswith(("#", "===", "╔", "╚", "╠", "┌", "└", "├", "+-")) or _DECORATION.match(s):
             continue
         if re.match(r"^NAME\s{2,}\S", s):          # fly secrets list / a plain table with a NAME column
             header_names = True

@@ -142,11 +142,13 @@ def consumed_by_tools(name: str) -> bool:
     return bool(_TOOL_VARS.match(name))
 
 
-def _names_in(sources: Sequence[EnvSource]) -> set[str]:
+def _names_in(sources: Sequence[EnvSource], *, build_only: bool = False) -> set[str]:
+    """Names the sources set for the running app (or, with build_only, only for the build)."""
     out: set[str] = set()
     for s in sources:
-        out |= {st.name for st in s.settings}
-        out |= set(s.injected)
+        out |= {st.name for st in s.settings if st.build_only == build_only}
+        if not build_only:
+            out |= set(s.injected)
     return out
 
 
@@ -188,6 +190,7 @@ def find(project: Project, ctx) -> Iterator[Finding]:
     prod = production_sources(project)
     injected_anywhere = injected_names(project)
     set_names = _names_in(prod) | injected_anywhere
+    build_names = _names_in(prod, build_only=True) - set_names
     declared = _declared(project)
     any_config = has_production_config(project)
     with_env = {s.platform for s in prod}
@@ -201,6 +204,9 @@ def find(project: Project, ctx) -> Iterator[Finding]:
         if name in RUNTIME_PROVIDED or name in set_names:
             continue
         rs = sorted(rs, key=lambda r: (r.location.path or "", r.location.line or 0))
+        if name in build_names and (is_public_name(name) or
+                                    all(project.role(r) is Role.BUILD_CONFIG for r in rs)):
+            continue   # inlined or read at build time, where the build-only setting is visible
         required = [r for r in rs if is_required_read(r)]
         dev = [r for r in rs if r.has_default and is_dev_default(r.default)]
         if not required and not dev:
@@ -219,7 +225,11 @@ def find(project: Project, ctx) -> Iterator[Finding]:
             continue
         if not transparent and name in declared:
             continue
-        if required:
+        if required and name in build_names:
+            build_src = next(s.path for s in prod if any(st.name == name and st.build_only for st in s.settings))
+            yield UNSET_IN_PRODUCTION.at(primary.location, f"{name} is read by the running app but {build_src} sets it "
+                                         "for the build only", subject=name, related=others)
+        elif required:
             if transparent:
                 msg = f"{name} is read here but not set in {where}"
                 if name in declared:
@@ -274,10 +284,16 @@ def verdict(project: Project, findings: Sequence[Finding]) -> tuple[Status, str]
         return Status.PASS, f"all {n} variable(s) the code reads are set or declared for production" if n else \
             "the code reads no environment variables"
     unset = sum(1 for f in active if f.rule in (UNSET_IN_PRODUCTION, MISSPELLED_NAME))
+    client = sum(1 for f in active if f.rule in (SECRET_IN_CLIENT, SERVER_VAR_IN_CLIENT))
+    warnings = sum(1 for f in active if f.severity is Severity.WARNING)
+    parts = []
     if unset:
-        summary = f"{unset} variable(s) read by the code are not set in production" + (
-            f"; {summary}" if len(active) > unset else "")
-    return status, summary
+        parts.append(f"{unset} variable(s) read by the code are not set in production")
+    if client:
+        parts.append(f"{client} variable(s) misused in browser code")
+    if warnings:
+        parts.append(f"{warnings} warning(s)")
+    return status, "; ".join(parts) or summary
 
 
 CHECK = Check("env-vars", QUESTION,

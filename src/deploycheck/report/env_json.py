@@ -24,7 +24,7 @@ def _loc(loc: Location | None) -> dict[str, Any] | None:
 
 def _column(c: Column) -> dict[str, Any]:
     return {
-        "id": c.id, "name": c.name, "kind": c.kind, "environment": c.environment, "origin": c.origin,
+        "id": c.id or None, "name": c.name, "kind": c.kind, "environment": c.environment, "origin": c.origin,
         "deploys": c.deploys, "path": c.path, "platform": c.platform, "opaque": c.opaque,
         "env_files": list(c.env_files), "references": list(c.references), "problem": c.problem,
     }

@@ -323,7 +323,7 @@ def _verdict(report: EnvReport) -> Text:
         return Text(f"NOT READY TO DEPLOY{why}: {n} problem(s) with environment variables.", style="bold red")
     required = len(report.inventory.required)
     if report.status == "manual":
-        return Text(f"No production config in the repo: make sure the {required} required variable(s) are set "
-                    "on the server (`deploycheck env --from-process` there compares).", style="bold cyan")
+        return Text(f"No production config in the repo: set the {required} required variable(s) on the server, "
+                    "then compare there with `deploycheck env --from-process`.", style="bold cyan")
     return Text(f"Every variable the code requires ({required}) is set or declared for production.",
                 style="bold green")

@@ -125,7 +125,10 @@ def _write_example(root: Path, inv, env: Environment) -> int:
         entries.append(ExampleEntry(v.name, str(v.reads[0]), v.read_count, v.required, ", ".join(notes)))
     target = root / ".env.example"
     try:
-        existing = target.read_text("utf-8") if target.exists() else None
+        existing = None
+        if target.exists():
+            with open(target, encoding="utf-8", newline="") as fh:   # keep the user's line endings
+                existing = fh.read()
     except (OSError, UnicodeDecodeError) as exc:
         raise _usage(f"cannot read {target}: {getattr(exc, 'strerror', None) or exc}") from None
     text, added = update_example(existing, entries)
