@@ -304,6 +304,7 @@ def test_write_example_creates_the_file_with_names_and_comments_only(tmp_path):
     write_tree(tmp_path, {"src/server.js": APP["src/server.js"] + f"const s = process.env.SESSION_SECRET || '{SECRET}';\n"})
     run = cli("env", str(tmp_path), "--write-example")
     assert run.code == 0 and "Created" in run.out
+    assert "Listing a variable does not set it: set DATABASE_URL, RESEND_API_KEY where production runs" in run.out
     text = (tmp_path / ".env.example").read_text()
     assert SECRET not in text and "3000" not in text
     assert [ln for ln in text.splitlines() if ln and not ln.startswith("#")] == [

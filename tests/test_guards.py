@@ -182,6 +182,20 @@ def test_detect_esm_express_entry_from_package_json():
     assert import_hint(t)[-1].strip() == "import './env-guard.js';"
 
 
+def test_detect_entry_from_a_start_script_that_preloads_a_file():
+    texts = {"src/server.js": "app.listen({ port })\n", "src/instrument.js": "Sentry.init({})\n"}
+    t = detect("js", ["src/server.js", "src/instrument.js"], read=lambda p: texts.get(p, ""),
+               package_json={"type": "module", "scripts": {"start": "node --import ./src/instrument.js src/server.js"}})
+    assert t.entry == "src/server.js"
+
+
+def test_detect_python_worker_entry():
+    texts = {"worker/main.py": "if __name__ == '__main__':\n    run()\n", "worker/config.py": "X = 1\n"}
+    t = detect("py", ["worker/main.py", "worker/config.py"], read=lambda p: texts.get(p, ""))
+    assert (t.framework, t.entry) == (None, "worker/main.py")
+    assert import_hint(t)[0] == "Call it first thing in worker/main.py:"
+
+
 def test_detect_commonjs_and_explicit_output():
     t = detect("js", ["index.js"], package_json={"dependencies": {"fastify": "5"}}, output="lib/check-env.cjs")
     assert (t.module, t.framework, t.entry, t.output) == ("cjs", "Fastify", "index.js", "lib/check-env.cjs")
@@ -219,7 +233,8 @@ def test_emit_guard_js_end_to_end(tmp_path):
         "package.json": json.dumps({"type": "module", "main": "src/server.js", "dependencies": {"express": "4"}}),
         "src/server.js": "import express from 'express';\nconst db = process.env.DATABASE_URL;\n"
                          "const port = process.env.PORT || 3000;\nexpress().listen(port);\n",
-        "src/email.js": "export const key = process.env.RESEND_API_KEY;\nconst beta = process.env.BETA === '1';\n",
+        "src/email.js": "export const key = process.env.RESEND_API_KEY;\nconst beta = process.env.BETA === '1';\n"
+                        "export const dsn = process.env.SENTRY_DSN;\n",
         "src/page.jsx": "'use client';\nexport const u = process.env.NEXT_PUBLIC_URL;\n",
     })
     out = cli("env", str(tmp_path), "--emit-guard", "js")
@@ -227,8 +242,9 @@ def test_emit_guard_js_end_to_end(tmp_path):
     guard = tmp_path / "src" / "env-guard.js"
     assert f"Wrote {guard}" in out.out and "DATABASE_URL, RESEND_API_KEY" in out.out
     assert "import './env-guard.js';" in out.out and "src/server.js (Express)" in out.out
+    assert "Left out: SENTRY_DSN" in out.out
     text = guard.read_text()
-    assert "NEXT_PUBLIC_URL" not in text and "PORT" not in text and "BETA" not in text
+    assert "NEXT_PUBLIC_URL" not in text and "PORT" not in text and "BETA" not in text and "SENTRY_DSN" not in text
     proc = run([NODE, "src/env-guard.js"], tmp_path, clean_env())
     assert proc.returncode == 1 and "DATABASE_URL" in proc.stderr and "RESEND_API_KEY" in proc.stderr
     assert "src/server.js:2" in proc.stderr

@@ -81,9 +81,11 @@ def _js_entry(pkg: Mapping, present: set[str], read: Callable[[str], str]) -> st
             cmd = scripts.get(key)
             if isinstance(cmd, str):
                 cands += [posixpath.normpath(m) for m in re.findall(r"([\w./-]+\.(?:m|c)?[jt]s)\b", cmd)]
-    for c in cands:
-        if c in present:
-            return c
+    cands = [c for c in cands if c in present]
+    # `node --import ./src/instrument.js src/server.js`: the server is the file that listens, else the last one
+    listening_cands = [c for c in cands if ".listen(" in read(c)]
+    if listening_cands or cands:
+        return (listening_cands or cands)[-1]
     listening = [p for p in _JS_ENTRIES if p in present and ".listen(" in read(p)]
     if listening:
         return listening[0]
@@ -103,7 +105,18 @@ def _python_target(paths: Sequence[str], deps: str, read: Callable[[str], str]) 
     if framework == "Flask":
         hits = [p for p in py if "def create_app" in read(p)] or [p for p in py if "Flask(__name__" in read(p)]
         return framework, hits[0] if hits else None
-    return framework, None
+    mains = [p for p in py if "__name__" in read(p) and "__main__" in read(p)]
+    preferred = [p for p in mains if p.rsplit("/", 1)[-1] in ("main.py", "__main__.py", "app.py", "worker.py", "run.py")]
+    return framework, (preferred or mains or [None])[0]
+
+
+# SDKs that run without their variable (monitoring is then off): never worth refusing to start for.
+OPTIONAL_SDK = re.compile(r"^(NEXT_PUBLIC_|VITE_|REACT_APP_)?(SENTRY_\w+|OTEL_\w+|DD_\w+)$")
+
+
+def optional_for_guard(name: str) -> bool:
+    """A variable the guard leaves out although the code reads it without a default."""
+    return bool(OPTIONAL_SDK.match(name))
 
 
 def render_guard(target: GuardTarget, required: Sequence[tuple[str, str]]) -> str:
@@ -135,7 +148,8 @@ def import_hint(target: GuardTarget) -> list[str]:
             "Flask": f"at the start of create_app() in {target.entry}" if target.entry else "at the start of create_app()",
             "FastAPI": f"at the top of {target.entry or 'main.py'}, before app = FastAPI()",
             "Django": f"at the end of {target.entry or 'settings.py'} (after loading .env, if you do)",
-        }.get(target.framework or "", "first thing in your app's entry point")
+        }.get(target.framework or "", f"first thing in {target.entry}" if target.entry else
+              "first thing in your app's entry point")
         return [f"Call it {where}:", f"    {line}"]
     spec = _relative_import(target.entry, out, target.module)
     if target.framework == "Next.js":

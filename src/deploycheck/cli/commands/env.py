@@ -143,11 +143,21 @@ def _write_example(root: Path, inv, env: Environment) -> int:
     verb = "Created" if existing is None else "Updated"
     env.stdout.write(f"{verb} {target}: added {len(added)} variable(s)" +
                      (f": {', '.join(added)}" if added else "") + " (names only, no values).\n")
+    unset = [n for n in added if _unset_in_production(inv, n)]
+    if unset:
+        env.stdout.write(f"Listing a variable does not set it: set {', '.join(unset)} where production runs "
+                         "(your platform's dashboard or config) too.\n")
     return 0
 
 
+def _unset_in_production(inv, name: str) -> bool:
+    v = inv.variable(name)
+    return v.required and not any(cell.state.provides for col, cell in zip(inv.columns, v.cells)
+                                  if col.environment == "production")
+
+
 def _emit_guard(args: argparse.Namespace, root: Path, project, inv, env: Environment) -> int:
-    from deploycheck.writers.guard import detect, import_hint, render_guard
+    from deploycheck.writers.guard import detect, import_hint, optional_for_guard, render_guard
 
     output = None
     if args.output:
@@ -174,7 +184,9 @@ def _emit_guard(args: argparse.Namespace, root: Path, project, inv, env: Environ
     deps = "\n".join(read(p) for p in _DEPS_FILES if (root / p).is_file())
     target = detect(args.emit_guard, [f.path for f in project.files], package_json=package if isinstance(package, dict) else None,
                     python_deps=deps, read=read, output=output)
-    required = [(v.name, str(v.reads[0])) for v in inv.required if v.side != "client" and v.reads]
+    server = [v for v in inv.required if v.side != "client" and v.reads]
+    required = [(v.name, str(v.reads[0])) for v in server if not optional_for_guard(v.name)]
+    left_out = [v.name for v in server if optional_for_guard(v.name)]
     text = render_guard(target, required)
     path = Path(target.output) if Path(target.output).is_absolute() else root / target.output
     if path.exists():
@@ -195,6 +207,8 @@ def _emit_guard(args: argparse.Namespace, root: Path, project, inv, env: Environ
     else:
         env.stdout.write(f"Wrote {path}: the code reads no variable without a default, so it checks nothing yet "
                          "(re-run this command when that changes).\n")
+    if left_out:
+        env.stdout.write(f"Left out: {', '.join(left_out)} (the SDK runs without it, with monitoring off).\n")
     for line in import_hint(target):
         env.stdout.write(line + "\n")
     run_it = {"py": "python", "ts": "npx tsx"}.get(target.module, "node")
