@@ -134,7 +134,11 @@ def test_containers_project_every_environment_and_how_it_sets_each_variable():
     assert values[".env.staging"] == "true" and values[".env.production"] == "false"
     assert values["deploy/shop-api.service"] == "on"
     assert doc["dynamic_reads"] == [{"path": "src/server.js", "line": 17}]
-    assert any(f["rule"] == "env-vars/misspelled-name" or "STRIPE_WEBHOOK_SECRT" in f["message"] for f in doc["findings"])
+    near = [f for f in doc["findings"] if f["rule"] == "env-vars/misspelled-name"]
+    assert [(f["path"], f["line"]) for f in near] == [("src/payments.js", 2)]
+    assert "STRIPE_WEBHOOK_SECRET" in near[0]["message"]
+    unread = next(v for v in doc["variables"] if v["name"] == "STRIPE_WEBHOOK_SECRET")
+    assert unread["need"] == "unread" and unread["reads"] == []
 
 
 @needs_deploy

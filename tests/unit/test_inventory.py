@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 
 from deploycheck.core import Location, Severity
-from deploycheck.inventory import (EnvReport, Need, State, build, environment_of, exit_status, named_source,
+from deploycheck.inventory import (Cell, EnvReport, Need, State, build, environment_of, exit_status, named_source,
                                    parse_named)
 from deploycheck.project.model import (EnvDeclaration, EnvRead, EnvSetting, EnvSource, FileFacts, Language,
                                        Project, Role, SourceFile)
@@ -172,6 +172,17 @@ def test_columns_run_from_development_to_production_and_sidecars_are_hidden():
     assert len(build(p, show_all=True).columns) == 7
 
 
+def test_an_empty_source_beside_a_richer_one_of_the_same_platform_is_one_column():
+    procfile = source("Procfile", "Procfile", platform="heroku", opaque=True, injected=("PORT",))
+    app_json = source("app.json", "app.json", platform="heroku", opaque=True, injected=("PORT", "DATABASE_URL"),
+                      settings=[setting("SECRET_KEY", "app.json", 3, None, "generated")])
+    worker = source("render.yaml: worker", "render.yaml", platform="render")
+    web = source("render.yaml: web", "render.yaml", platform="render", settings=[setting("A", "render.yaml")])
+    inv = build(make(reads=[read("A")], sources=[procfile, app_json, worker, web]))
+    assert [c.name for c in inv.columns] == ["app.json", "render.yaml: web", "render.yaml: worker"]
+    assert {c.name for c in inv.hidden} == {"Procfile"}
+
+
 def test_many_columns_get_two_letter_labels():
     p = make(reads=[read("X")], sources=[source(f"s{i:02}", f"s{i:02}.yaml") for i in range(30)])
     ids = [c.id for c in build(p).columns]
@@ -187,9 +198,18 @@ def test_unread_variables_set_in_production_are_rows_but_tool_variables_are_not(
     assert "NODE_VERSION" in {v.name for v in build(p, show_all=True).variables}
 
 
-def test_declarations_are_listed_per_variable():
-    p = make(reads=[read("SENTRY_DSN")], declarations=[EnvDeclaration("SENTRY_DSN", loc(".env.example", 4), "env-example")])
-    assert build(p).variable("SENTRY_DSN").declared_in == (loc(".env.example", 4),)
+def test_declarations_are_listed_per_variable_and_mark_dashboard_platforms():
+    p = make(reads=[read("SENTRY_DSN"), read("JWT_SECRET")],
+             declarations=[EnvDeclaration("SENTRY_DSN", loc(".env.example", 4), "env-example")],
+             sources=[source("fly.toml", "fly.toml", platform="fly", opaque=True),
+                      source("render.yaml: web", "render.yaml"),
+                      source(".env", ".env", "development", kind="dotenv", opaque=True)])
+    inv = build(p)
+    assert inv.variable("SENTRY_DSN").declared_in == (loc(".env.example", 4),)
+    assert inv.cell("SENTRY_DSN", "fly.toml") == Cell(State.DECLARED, loc(".env.example", 4))
+    assert inv.cell("JWT_SECRET", "fly.toml").state is State.UNKNOWN          # listed nowhere
+    assert inv.cell("SENTRY_DSN", "render.yaml: web").state is State.MISSING  # transparent: the file is the truth
+    assert inv.cell("SENTRY_DSN", ".env").state is State.UNKNOWN              # not an environment that deploys
 
 
 def test_dynamic_reads_of_production_code_only():
