@@ -157,6 +157,10 @@ def test_platforms_project_one_column_per_manifest():
     assert cells(doc, "serverless.yml")["JWT_SECRET"] == "secret-ref"
     assert cells(doc, "app.yaml")["MONGODB_URI"] == "reference"
     assert cells(doc, "fly.toml")["JWT_SECRET"] == "unknown"                # fly secrets: not in the file
+    assert cells(doc, "template.yaml: NotesFunction")["JWT_SECRET"] == "secret-ref"   # {{resolve:secretsmanager…}}
+    assert cells(doc, "vercel.json")["JWT_SECRET"] == "secret-ref"                    # "@jwt-secret"
+    assert cells(doc, "netlify.toml [context.production]")["APP_URL"] == "build-only"
+    assert "Procfile" in {e["name"] for e in doc["hidden_environments"]}            # app.json speaks for the app
     flag = next(v for v in doc["variables"] if v["name"] == "UPLOADS_ENABLED")
     values = {e["name"]: flag["environments"][e["id"]].get("value") for e in doc["environments"]}
     assert values["render.yaml: notes-api"] == "1" and values["app.json"] == "off" and values["app.yaml"] == "yes"

@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Iterable, Mapping, Sequence
 
-from deploycheck.checks.env_vars import (READ_ROLES, RUNTIME_PROVIDED, consumed_by_tools, injected_names,
+from deploycheck.checks.env_vars import (READ_ROLES, RUNTIME_PROVIDED, consumed_by_tools,
                                          is_required_read, is_secret_name)
 from deploycheck.core import Finding, Location, Severity, mask_secret
 from deploycheck.project.model import EnvRead, EnvSetting, EnvSource, Project, Role

@@ -409,3 +409,35 @@ def test_text_lists_gaps_and_findings_and_the_verdict_agrees_with_the_exit_statu
     env_text.render_env(report, out, RenderOptions(width=100))
     assert "this process lacks 1 required variable(s): DATABASE_URL" in out.getvalue()
     assert "NOT READY TO DEPLOY" in out.getvalue() and exit_status(report) == 1
+
+
+# ------------------------------------------------------------------------------------------ robustness
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from deploycheck.writers.example import ExampleEntry, names_in, update_example  # noqa: E402
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_parse_named_never_raises(text):
+    values, bad = parse_named(text)
+    assert all(isinstance(k, str) for k in values) and all(isinstance(n, int) for n in bad)
+
+
+ENTRIES = [ExampleEntry("DATABASE_URL", "src/db.js:4", 2, True, "secret"), ExampleEntry("PORT", "src/server.js:1", 1, False)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.none(), st.text()))
+def test_update_example_only_appends_and_is_idempotent(existing):
+    text, added = update_example(existing, ENTRIES)
+    if existing is not None:
+        assert text.startswith(existing)
+    assert {"DATABASE_URL", "PORT"} <= names_in(text)
+    again, added_again = update_example(text, ENTRIES)
+    assert (again, added_again) == (text, [])
+    # nothing after `NAME=` on the lines it wrote: never a value
+    for line in text[len(existing or ""):].splitlines():
+        if not line.startswith("#") and "=" in line:
+            assert line.endswith("=")
