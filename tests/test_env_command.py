@@ -223,6 +223,26 @@ def test_text_output_fits_100_columns_without_trailing_whitespace(root):
     assert verdict.startswith(("NOT READY", "Every variable", "No production config")), verdict
 
 
+def test_colour_output_has_no_trailing_whitespace_either():
+    import re
+    from io import StringIO
+
+    from deploycheck.cli import main
+    from deploycheck.cli.environment import Environment
+    out = StringIO()
+    env = Environment(stdout=out, stderr=StringIO(), stdin_isatty=False, stdout_isatty=True, stderr_isatty=False,
+                      cwd=REPO, vars={"FORCE_COLOR": "1", "COLUMNS": "100"})
+    assert main(["env", str(DATA / "python-settings"), "--from-process"], env=env) in (0, 1)
+    assert "\x1b[" in out.getvalue()
+    assert not [ln for ln in out.getvalue().splitlines() if re.search(r"[ \t]+(\x1b\[[0-9;]*m)*$", ln)]
+
+
+def test_with_the_check_ignored_the_verdict_claims_nothing(tmp_path):
+    write_tree(tmp_path, {"src/a.js": "const k = process.env.POSTMARK_TOKEN;\n", "deploycheck.toml": 'ignore = ["env-vars"]\n'})
+    run = cli("env", str(tmp_path))
+    assert run.code == 0 and "turned off in the config" in run.out and "POSTMARK_TOKEN" in run.out
+
+
 def test_a_file_name_with_markup_is_printed_literally(tmp_path):
     write_tree(tmp_path, {"pages/[red]x/[id].js": "export const u = process.env.API_URL;\n"})
     run = cli("env", str(tmp_path))

@@ -10,6 +10,7 @@ names are in the legend above it.
 from __future__ import annotations
 
 import io
+import re
 from typing import TextIO
 
 from rich import box
@@ -39,6 +40,10 @@ SEV_STYLE = {Severity.ERROR: ("error", "bold red"), Severity.WARNING: ("warning"
              Severity.INFO: ("info", "blue")}
 
 
+# spaces at the end of a line, before any closing colour codes
+_TRAILING = re.compile(r"[ \t]+((?:\x1b\[[0-9;]*m)*)$")
+
+
 def _console(out: TextIO, opts: RenderOptions) -> Console:
     return Console(file=out, force_terminal=opts.color, no_color=not opts.color, width=opts.width,
                    highlight=False, emoji=False, soft_wrap=False)
@@ -48,7 +53,7 @@ def render_env(report: EnvReport, out: TextIO, opts: RenderOptions | None = None
     opts = opts or RenderOptions()
     buf = io.StringIO()
     _render(report, _console(buf, opts), opts)
-    out.write("\n".join(line.rstrip() for line in buf.getvalue().splitlines()) + "\n")
+    out.write("\n".join(_TRAILING.sub(r"\1", line.rstrip()) for line in buf.getvalue().splitlines()) + "\n")
 
 
 def _render(report: EnvReport, con: Console, opts: RenderOptions) -> None:
@@ -322,6 +327,8 @@ def _verdict(report: EnvReport) -> Text:
         why = "" if report.fail_on is Severity.ERROR else f" (--fail-on {report.fail_on.value})"
         return Text(f"NOT READY TO DEPLOY{why}: {n} problem(s) with environment variables.", style="bold red")
     required = len(report.inventory.required)
+    if not report.status:
+        return Text("The env-vars check is turned off in the config: the table is the inventory only.", style="bold")
     if report.status == "manual":
         return Text(f"No production config in the repo: set the {required} required variable(s) on the server, "
                     "then compare there with `deploycheck env --from-process`.", style="bold cyan")
