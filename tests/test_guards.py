@@ -266,8 +266,9 @@ def test_emit_guard_py_end_to_end(tmp_path):
                            "    app.config['KEY'] = os.getenv('TWILIO_AUTH_TOKEN')\n"
                            "    app.config['DEBUG'] = os.getenv('FLASK_DEBUG', '0')\n    return app\n",
     })
-    out = cli("env", str(tmp_path), "--emit-guard", "py")
+    out = cli("env", str(tmp_path), "--emit-guard", "py", "--write-example")
     assert out.code == 0, out.err
+    assert (tmp_path / ".env.example").is_file() and "Created" in out.out
     assert "at the start of create_app() in app/__init__.py" in out.out
     proc = run([sys.executable, "env_guard.py"], tmp_path, clean_env())
     assert proc.returncode == 1

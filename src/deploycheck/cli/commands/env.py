@@ -69,10 +69,12 @@ def run(args: argparse.Namespace, env: Environment) -> int:
     for problem in inv.problems:
         env.err(f"deploycheck: warning: {problem.path}: {problem.reason}")
 
-    if args.write_example:
-        return _write_example(config.root, inv, env)
-    if args.emit_guard:
-        return _emit_guard(args, config.root, project, inv, env)
+    if args.write_example or args.emit_guard:
+        if args.write_example:
+            _write_example(config.root, inv, env)
+        if args.emit_guard:
+            _emit_guard(args, config.root, project, inv, env)
+        return 0
 
     report = inventory.EnvReport(
         root=config.display_root or str(config.root), inventory=inv,
