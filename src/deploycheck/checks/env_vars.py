@@ -175,6 +175,23 @@ def app_reads(project: Project) -> list[EnvRead]:
     return [r for r in project.env_reads if project.role(r) in _READ_ROLES]
 
 
+def near_miss(name: str, candidates: set[str]) -> str | None:
+    """A configured name that is a typo of `name` (DATABSE_URL for DATABASE_URL), not a sibling:
+    STRIPE_SECRET_TEST next to STRIPE_SECRET, or REDIS_URL next to REDIS_URI, are different variables."""
+    parts = name.split("_")
+    for cand in difflib.get_close_matches(name, sorted(candidates), n=3, cutoff=0.85):
+        if cand == name or cand.startswith(name) or name.startswith(cand) or cand.endswith(name) or name.endswith(cand):
+            continue
+        cparts = cand.split("_")
+        if len(cparts) != len(parts):
+            continue
+        differing = [(a, b) for a, b in zip(parts, cparts) if a != b]
+        # one word misspelled, and by letters (DATABSE/DATABASE), not a different word (URL/URI, KEY/KEYS)
+        if len(differing) == 1 and min(len(differing[0][0]), len(differing[0][1])) >= 4:
+            return cand
+    return None
+
+
 def find(project: Project, ctx) -> Iterator[Finding]:
     reads = app_reads(project)
     by_name: dict[str, list[EnvRead]] = defaultdict(list)
@@ -217,11 +234,11 @@ def find(project: Project, ctx) -> Iterator[Finding]:
             yield UNVERIFIED.at(primary.location, f"{name} is read here: make sure production sets it",
                                 subject=name, related=others)
             continue
-        near = difflib.get_close_matches(name, sorted(set_names | set(declared)), n=1, cutoff=0.85)
-        if required and near and near[0] != name:
+        near = near_miss(name, set_names | set(declared))
+        if required and near:
             yield MISSPELLED_NAME.at(primary.location,
-                                     f"{name} is read here, but production sets {near[0]}",
-                                     subject=name, fix=f"Rename one of them so both say the same: {near[0]} or {name}.")
+                                     f"{name} is read here, but production sets {near}",
+                                     subject=name, fix=f"Rename one of them so both say the same: {near} or {name}.")
             continue
         if not transparent and name in declared:
             continue
