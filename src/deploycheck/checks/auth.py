@@ -154,16 +154,21 @@ def assess_route(r: Route, owned: set[str]) -> Verdict:
         touches = "write"
     public_marked = any(g.public for g in r.guards)
     if not guards:
-        if public_marked:
-            return Verdict(r, guards, "public-decorator", touches=touches)
         reason = public_reason(r, touches, accesses, markers)
         if reason is not None:
             return Verdict(r, guards, reason, touches=touches)
+        # an explicit opt-out (@Public(), AllowAny, @login_not_required) is trusted for reads; a write
+        # still needs a reason to be public (login, sign-up, webhook, form)
+        if public_marked and touches != "write":
+            return Verdict(r, guards, "public-decorator", touches=touches)
         if _looks_webhook(r) and touches != "none":
             return Verdict(r, guards, None, (_unverified_webhook(r),), touches)
         if touches == "none":
             return Verdict(r, guards, None, touches=touches)
         late = _late_guard_note(markers)
+        marked = next((g.name for g in r.guards if g.public), None)
+        if marked:
+            late += f" (it is marked {marked})"
         if touches == "write":
             what = _what(writes)
             return Verdict(r, guards, None, (MISSING_GUARD.at(

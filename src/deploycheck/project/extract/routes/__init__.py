@@ -5,16 +5,18 @@ helper summaries that fill in what the walks did not summarise) and exposes LINK
 """
 from __future__ import annotations
 
-from deploycheck.project.extract.routes import (express, fastapi, fastify, flask, helpers, hono, link,
-                                                nextjs)
+from deploycheck.project.extract.routes import (django, express, fastapi, fastify, flask, helpers, hono, link,
+                                                nestjs, nextjs)
 
 EXTRACTORS: tuple = (
     *express.EXTRACTORS,
     *fastify.EXTRACTORS,
     *hono.EXTRACTORS,
     *nextjs.EXTRACTORS,
+    *nestjs.EXTRACTORS,
     *flask.EXTRACTORS,
     *fastapi.EXTRACTORS,
+    *django.EXTRACTORS,
     *helpers.EXTRACTORS,
 )
 

@@ -125,7 +125,8 @@ _ROLE_EXPR = re.compile(
     r"(?ix)\.\s*(?:role|roles|isAdmin|is_admin|is_staff|is_superuser|isStaff|isSuperuser|permissions|"
     r"perms|scope|scopes|isOwner|plan|admin|isModerator|accessLevel|access_level|level|group|groups)\b"
     r"|\b(?:isAdmin|is_admin|hasRole|has_role|hasPermission|has_permission|can|ability\.can|checkPermission|"
-    r"requireRole|requireAdmin)\s*\(|['\"](?:admin|editor|owner|staff|moderator|superuser|manager)['\"]")
+    r"requireRole|requireAdmin)\s*\(|['\"](?:admin|editor|owner|staff|moderator|superuser|manager)['\"]"
+    r"|['\"]\w*(?:admin|staff|superuser|role|moderator)\w*['\"]")
 _OWNER_CALL = re.compile(
     r"(?ix)(?<![\w.])(?:check|verify|assert|ensure|require|enforce|authorize|authorise|validate)_?\w*?"
     r"(?:owner|ownership|owns|access|permission|belongs|can_?edit|can_?view|can_?access)\w*\s*\("
@@ -598,6 +599,7 @@ class JsAnalysis:
         auth_rejects = bool(_AUTH_REJECT.search(cons_text))
         alt_rejects = bool(alt_text and _AUTH_REJECT.search(alt_text))
         words = set(re.findall(r"[A-Za-z_$][\w$]*", ctext))
+        owner_checked = False
         # an owner check after a load: `note.owner.toString() !== req.user.id`
         for r in sc.records:
             if r in words:
@@ -608,9 +610,12 @@ class JsAnalysis:
                     if owner_member and mentions_user and (rejects or alt_rejects):
                         scoped.add(r)
                         markers.add("owner-check")
+                        owner_checked = True
                     if any(N.PUBLIC_FLAG.search(m) for m in members) and (rejects or alt_rejects):
                         public.add(r)
                         markers.add("public-check")
+        if owner_checked:
+            return
         is_userish = bool(words & sc.user) or bool(N.USER_EXPR.search(ctext)) or bool(_AUTH_CALL.search(ctext)) \
             or bool(_TOKEN_EXPR.search(ctext))
         if not is_userish:
@@ -961,16 +966,30 @@ class JsAnalysis:
         elif re.search(r"\.query\.(\w+)$", root):
             table = re.search(r"\.query\.(\w+)$", root).group(1)
         where_text = ""
+        where_nodes: list[ts.Node] = []
         for name, args, _n in segs:
             if name == "where" and args is not None:
                 where_text += self.text(args)
+                where_nodes.append(args)
             if name in ("findFirst", "findMany") and args is not None and args.named_children:
                 w = self.object_props(self.unwrap(args.named_children[0])).get("where")
                 where_text += self.text(w) if w is not None else ""
+                if w is not None:
+                    where_nodes.append(w)
         key_text = None
         scoped = public = False
-        for m in re.finditer(r"eq\s*\(\s*[\w$.]+\.(\w+)\s*,\s*([^()]+(?:\([^()]*\))?)\)", where_text):
-            col, val = m.group(1), m.group(2).strip()
+        pairs: list[tuple[str, str]] = []
+        stack = list(where_nodes)
+        while stack:
+            n = stack.pop()
+            if n.type == "call_expression" and self.text(n.child_by_field_name("function")).split(".")[-1] in ("eq", "inArray"):
+                a = n.child_by_field_name("arguments")
+                kids = [k for k in (a.named_children if a is not None else []) if k.type != "comment"]
+                if len(kids) == 2:
+                    pairs.append((self.text(kids[0]).rsplit(".", 1)[-1], self.text(kids[1]).strip()))
+                continue
+            stack.extend(n.named_children)
+        for col, val in pairs:
             if col.lower() in ("id", "uuid", "slug") or (col.lower().endswith("id") and not N.OWNER_KEY.fullmatch(col)):
                 key_text = key_text or val
             if N.OWNER_KEY.fullmatch(col):

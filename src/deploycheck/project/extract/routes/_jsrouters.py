@@ -49,7 +49,10 @@ def detect_framework(ctx: FileContext) -> str:
     t = ctx.text
     if re.search(r"""from\s+['"]hono['"/]|require\(\s*['"]hono['"/]|new\s+(?:Open\w*)?Hono\b""", t):
         return "hono"
-    if re.search(r"""from\s+['"]fastify|require\(\s*['"]fastify|\bFastify\s*\(|\.addHook\s*\(|\breply\s*\.\s*(?:code|send|status)\b|FastifyInstance|FastifyPluginAsync""", t):
+    if re.search(r"""from\s+['"]fastify|require\(\s*['"]fastify|\bFastify\s*\(|\.addHook\s*\(|\breply\s*\.\s*(?:code|send|status)\b|FastifyInstance|FastifyPluginAsync|\.route\(\s*\{\s*(?:method|url)\b""", t):
+        return "fastify"
+    if re.search(r"""async\s*\(\s*(?:request|req)\s*(?:,\s*reply\s*)?\)\s*=>""", t) and not re.search(r"\bres\s*\.\s*(?:json|send|status|render|redirect)\b", t) \
+            and re.search(r"\bexport\s+(?:default\s+)?async\s+function\s+\w*\s*\(\s*\w+\s*(?:,\s*\w+\s*)?\)", t):
         return "fastify"
     return "express"
 

@@ -20,7 +20,7 @@ _AUTH_NAME = re.compile(
     r"signed.?in|is.?signed|require.?(user|session|account|member)|ensure.?(user|auth|session)|"
     r"current.?(active.?)?user|get.?(current|auth(enticated)?).?user|jwt|bearer|token.?required|"
     r"(verify|check|validate|decode|require)[-_.]?(access)?[-_.]?(token|jwt|session|api.?key|user|auth|identity|firebase)|"
-    r"protect(ed)?(?![a-z])|guard|passport|api.?key.?(required|auth|check|guard|header)|"
+    r"protect(ed)?(?![a-z])|passport|api.?key.?(required|auth|check|guard|header)|"
     r"clerk|with.?api.?auth|with.?page.?auth|require.?api.?key|login.?manager|"
     r"is.?logged|must.?be.?logged|restrict.?to|needs?.?auth|need.?login|session.?required|"
     r"http.?(basic|bearer|digest)|oauth2.?(password|authorization).?bearer|security.?scopes"
@@ -154,6 +154,9 @@ EMAIL_SEND = re.compile(
     r"(?ix)\bsend_?mail\b|\bsendMail\b|\bemails\s*\.\s*send\b|\bsgMail\s*\.\s*send\b|\bmail\s*\.\s*send\b|"
     r"\bsend_?(reset|password|verification|magic|welcome|confirmation)\w*\s*\(|\bsend_?email\b|\bsendEmail\b|\bmailer\b")
 
+# Request-body keys that carry a visitor's own identity (a submission form): a person, not a thing -
+# `name` alone could be a project's name, so it does not count.
 IDENTITY_KEYS = re.compile(
-    r"(?ix)^(?:name|full_?name|first_?name|last_?name|author|author_?name|email|e_?mail|phone|phone_?number|"
-    r"mobile|display_?name|nickname|contact|guest_?name|guest_?email)$")
+    r"(?ix)^(?:full_?name|first_?name|last_?name|given_?name|family_?name|author|author_?name|email|e_?mail|"
+    r"email_?address|phone|phone_?number|mobile|telephone|guest_?name|guest_?email|contact_?email|"
+    r"contact_?name|your_?name|sender|sender_?email|customer_?email|customer_?name|dob|date_?of_?birth)$")

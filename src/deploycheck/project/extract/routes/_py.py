@@ -148,6 +148,15 @@ class PyAnalysis:
             sc.params.setdefault(n, i)
         sc.request |= set(request_params or ())
         sc.user |= set(user_params or ())
+        # parameters that carry the user: FastAPI dependencies on an auth function, `current_user` …
+        defaults = self.param_defaults(fn)
+        for p in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs:
+            dep = _depends_of(defaults.get(p.arg)) or _depends_of(p.annotation)
+            ann = self.src(p.annotation) if p.annotation is not None else ""
+            if (dep is not None and N.name_says_auth(self.src(dep))) or re.fullmatch(
+                    r"(?i)(current_)?user|me|principal|account|admin|current_admin|staff", p.arg) and \
+                    not re.search(r"Session|Depends\(get_db", ann):
+                sc.user.add(p.arg)
         sc.body_names |= set(body_params or ())
         sc.request |= sc.body_names
         if "self" in names and cls:
@@ -330,6 +339,7 @@ class PyAnalysis:
         auth_rejects = bool(_AUTH_REJECT.search(cons)) or bool(re.search(r"(?i)raise\b|abort\s*\(|,\s*40[13]\b", cons))
         alt_rejects = bool(alt and (_AUTH_REJECT.search(alt) or re.search(r"raise\b|abort\s*\(", alt)))
         words = set(re.findall(r"[A-Za-z_]\w*", ctext))
+        owner_checked = False
         for r in sc.records:
             if r not in words:
                 continue
@@ -339,9 +349,12 @@ class PyAnalysis:
             if owner_member and mentions_user and (rejects or alt_rejects):
                 scoped.add(r)
                 markers.add("owner-check")
+                owner_checked = True
             if any(N.PUBLIC_FLAG.search(m) for m in members) and (rejects or alt_rejects):
                 public.add(r)
                 markers.add("public-check")
+        if owner_checked:
+            return
         userish = bool(words & sc.user) or bool(N.USER_EXPR.search(ctext)) or bool(_TOKEN_EXPR.search(ctext)) or \
             bool(re.search(r"(?i)\bin\s+session\b|session\.get\(|is_authenticated|is_anonymous|current_user|g\.user|"
                            r"request\.user|get_jwt|authorization|api_key|x-api-key", ctext))

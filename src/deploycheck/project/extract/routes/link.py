@@ -143,6 +143,12 @@ class Linker:
         if depth > 6 or not text:
             return None
         text = re.sub(r"^await\s+", "", text.strip())
+        if text.startswith("module:"):
+            f = self.py_module_file(text[7:], path)
+            if f is None:
+                return None
+            r = self.router_by_local.get((f, "urlpatterns"))
+            return ("router", r) if r is not None else ("module", f)
         if text.startswith("require:"):
             imp = Import(None, "", text[8:], None, _js_spec(path, text[8:]))  # type: ignore[arg-type]
             f = self.module_file(path, imp)
@@ -259,6 +265,14 @@ class Linker:
         if got is None:
             return g
         kind, obj = got
+        if kind == "object":
+            f, local = obj
+            s = self.fn_by_name.get((f, f"{local}.canActivate"))
+            if s is not None and not g.is_auth:
+                v = self.fn_guard(s)
+                if v is not None and v[0]:
+                    return replace(g, is_auth=True, role=v[1] or g.role)
+            return g
         if kind == "fn":
             verdict = self.fn_guard(obj)
             if verdict is None:
@@ -279,7 +293,7 @@ class Linker:
                 if inner is not None and inner[0] == "fn":
                     v = self.fn_guard(inner[1])
                     if v is not None:
-                        return replace(g, is_auth=v[0], role=v[1])
+                        return replace(g, is_auth=v[0], role=(v[1] or g.role) if v[0] else None)
                 said = N.name_says_auth(target)
                 return replace(g, is_auth=bool(said), role=N.role_from_name(target) if said else None)
         return g
@@ -531,21 +545,98 @@ class Linker:
                 out.append(gg.guard)
             elif gg.framework == fw and not public:
                 g = gg.guard
-                if gg.ref is not None:
-                    got = self.resolve(gg.ref.text and (g.location.path or ""), gg.ref.text)
-                    if got is not None and got[0] == "fn":
-                        v = self.fn_guard(got[1])
-                        if v is not None:
-                            g = replace(g, is_auth=v[0], role=v[1])
+                if gg.ref is not None and g.location is not None:
+                    g = self.judge(replace(g, kind="decorator"), g.location.path or "")
+                    g = replace(g, kind="global")
                 if gg.exempt and any(_matches(p, route.path) for p in gg.exempt):
                     continue
                 out.append(g)
         return out
 
+    # ------------------------------------------------------------------ django / drf
+    def django_view(self, path: str, name: str):
+        """The ViewSpec a URL pattern names (`views.note_list`, `NoteDetail`, `api.views.NoteViewSet`)."""
+        from deploycheck.project.extract.routes.django import EXTRA_VIEWS
+        if not hasattr(self, "_views"):
+            self._views = {(v.path, v.name): v for v in self.p.extra.get(EXTRA_VIEWS, [])}
+        parts = name.split(".")
+        if (path, name) in self._views:
+            return self._views[(path, name)]
+        if len(parts) == 1:
+            imp = self.imports.get(path, {}).get(name)
+            if imp is not None:
+                f = self.module_file(path, imp)
+                if f is not None and (f, imp.imported or name) in self._views:
+                    return self._views[(f, imp.imported or name)]
+                sub = self.py_module_file(f"{imp.resolved}.{imp.imported}" if imp.resolved else name, path)
+                if sub is not None and (sub, name) in self._views:
+                    return self._views[(sub, name)]
+            return None
+        got = self.resolve(path, ".".join(parts[:-1]))
+        if got is not None and got[0] == "module":
+            return self._views.get((got[1], parts[-1]))
+        f = self.py_module_file(".".join(parts[:-1]), path)
+        if f is not None:
+            return self._views.get((f, parts[-1]))
+        return None
+
+    def expand_django(self, route: Route) -> list[Route]:
+        from deploycheck.core import Location
+        raw = route.name or ""
+        base, _, variant = raw.partition("#")
+        spec = self.django_view(route.location.path or "", base)
+        if spec is None:
+            return [route]
+        out = []
+        wanted: dict[str, str] | None = None
+        if variant.startswith("actions:"):
+            wanted = dict(p.split("=", 1) for p in variant[8:].split(",") if "=" in p)
+        for method, sid, act, detail in spec.methods:
+            path = route.path
+            if variant == "collection" and (detail or act.startswith("action:")) and not (act.startswith("action:") and not detail):
+                continue
+            if variant == "detail" and not detail:
+                continue
+            if wanted is not None and act not in wanted.values():
+                continue
+            if act.startswith("action:"):
+                url_path = act.split(":", 2)[2]
+                path = path.rstrip("/") + "/" + url_path + "/"
+            guards = list(route.guards) + list(spec.guards)
+            if spec.public:
+                guards.append(Guard("AllowAny", "config", Location(spec.path, spec.line), scope="route",
+                                    is_auth=False, public=True))
+            if spec.read_only_public and method in ("GET", "HEAD", "OPTIONS"):
+                guards = [g for g in guards if not re.search(r"ReadOnly", g.name)]
+                guards.append(Guard("read-only for anonymous users", "config", Location(spec.path, spec.line),
+                                    scope="route", is_auth=False, public=True))
+            if spec.drf and not spec.has_permission_classes and not spec.public:
+                for gg in self.p.extra.get(EXTRA_GLOBALS, []):
+                    if gg.framework == "drf":
+                        guards.insert(0, gg.guard)
+            if not spec.public:
+                for gg in self.p.extra.get(EXTRA_GLOBALS, []):
+                    if gg.framework == "django":
+                        guards.insert(0, gg.guard)
+            op = {"retrieve": "read", "update": "update", "partial_update": "update", "destroy": "delete",
+                  "update_form": "update", "destroy_form": "delete", "list": "read", "create": "create"}.get(act)
+            extra_acc = tuple(a for a in spec.object_accesses if a.op == op and (detail or a.op == "create"))
+            out.append(replace(route, method=method, path=path, handler=sid,
+                               handler_location=Location(spec.path, self.fns[sid].line if sid in self.fns else spec.line),
+                               guards=tuple(guards), accesses=route.accesses + extra_acc,
+                               name=spec.name if not act.startswith("action:") else act.split(":")[1]))
+        return out or [route]
+
     # ------------------------------------------------------------------ main
     def run(self) -> None:
         final: list[Route] = []
+        expanded: list[Route] = []
         for route in self.p.routes:
+            if route.framework in ("django", "drf") and route.handler is None:
+                expanded.extend(self.expand_django(route))
+            else:
+                expanded.append(route)
+        for route in expanded:
             rid = route.mount
             if rid is None:
                 chains = [("", [], True, False)]
@@ -564,7 +655,7 @@ class Linker:
                     [self.judge(g, g.location.path if g.location and g.location.path else path) for g in own] + \
                     route_guards + body_guards
                 final.append(replace(
-                    route, path=full or "/", guards=_dedupe(guards), accesses=tuple(_dedupe_acc(accesses)),
+                    route, path=full or "/", guards=_dedupe(guards), accesses=tuple(_dedupe_acc(list(route.accesses) + accesses)),
                     markers=tuple(sorted(markers)),
                     handler=route.handler or (s.id.split("~")[0] if s else None),
                     handler_location=route.handler_location or (
