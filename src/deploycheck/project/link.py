@@ -15,8 +15,8 @@ Linker = Callable[[Project], None]
 
 
 def _linkers() -> tuple[Linker, ...]:
-    from deploycheck.project.extract import routes
-    return tuple(getattr(routes, "LINKERS", ()))
+    from deploycheck.project.extract import cors, routes
+    return tuple(getattr(routes, "LINKERS", ())) + cors.LINKERS
 
 
 def link(project: Project) -> None:

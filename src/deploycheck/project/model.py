@@ -154,13 +154,21 @@ class SecretCandidate:
 # ---------------------------------------------------------------------------------------- cors
 @dataclass(frozen=True, slots=True)
 class CorsSetting:
-    location: Location
-    library: str                     # "cors", "@fastify/cors", "hono/cors", "flask-cors", "fastapi",
-                                     # "header", "next-headers", "nestjs", "django-cors-headers"
+    """One place that decides which origins may call the app: a CORS middleware's options, or an
+    Access-Control-Allow-Origin header set by hand or in a platform/framework config file."""
+    location: Location               # the origin option / header line; the call when no origin is given
+    library: str                     # "cors", "@fastify/cors", "hono/cors", "@koa/cors", "koa2-cors",
+                                     # "nestjs", "socket.io", "flask-cors", "flask-cors-config",
+                                     # "fastapi" (Starlette CORSMiddleware), "django-cors-headers",
+                                     # "python-socketio", "header", "next-headers", "platform-headers"
     origin: str                      # "default" (library default: any origin), "wildcard", "reflect",
-                                     # "list", "env", "function", "unknown"
-    credentials: bool | None = None
+                                     # "list", "env", "function", "disabled", "unknown"
+    credentials: bool | None = None  # None: set from something we cannot evaluate
     origins: tuple[str, ...] = ()    # literal origins, when listed
+    value: str = ""                  # the origin setting as written, shortened: "origin: true",
+                                     # "origins='*'", a header's value "req.headers.origin || '*'"
+    dev_only: bool = False           # inside an explicit development-only branch / dev settings module
+    credentials_location: Location | None = None   # where credentials are switched on, when elsewhere
 
 
 # ---------------------------------------------------------------------------------------- routes & code
