@@ -51,10 +51,20 @@ class Linker:
         self.exports: dict[str, dict[str, str]] = defaultdict(dict)
         for e in project.extra.get(EXTRA_EXPORTS, []):
             self.exports[e.path].setdefault(e.name, e.local)
+        # Import facts may come from more than one extractor (imports.py, the calls extractor): keep one
+        # per local name, completing `resolved` from the specifier when an extractor left it out.
         self.imports: dict[str, dict[str, Import]] = defaultdict(dict)
         for i in project.imports:
-            if i.location.path:
-                self.imports[i.location.path][i.local] = i
+            path = i.location.path if i.location else None
+            if not path or not i.local or i.local.startswith("*"):
+                continue
+            if i.resolved is None:
+                i = replace(i, resolved=_resolved_spec(path, i.source))
+            if i.imported == "*":
+                i = replace(i, imported=None)
+            old = self.imports[path].get(i.local)
+            if old is None or (old.resolved is None and i.resolved is not None):
+                self.imports[path][i.local] = i
         self.routers: dict[str, Router] = {}
         for r in project.extra.get(EXTRA_ROUTERS, []):
             old = self.routers.get(r.id)
@@ -811,6 +821,14 @@ def _unique(routes: list[Route]) -> list[Route]:
         seen.add(k)
         out.append(r)
     return out
+
+
+def _resolved_spec(importer: str, spec: str) -> str | None:
+    if importer.endswith(".py"):
+        from deploycheck.project.extract.imports import resolve_py_module
+        level = len(spec) - len(spec.lstrip("."))
+        return resolve_py_module(importer, spec.lstrip(".") or None, level)
+    return _js_spec(importer, spec)
 
 
 def _js_spec(importer: str, spec: str) -> str | None:
