@@ -157,6 +157,7 @@ class _Scope:
     params: dict[str, int] = field(default_factory=dict)   # parameter name -> index
     body_keys: set[str] = field(default_factory=set)   # keys read from the request body
     body_names: set[str] = field(default_factory=set)  # names bound to the whole body
+    origins: dict[str, str] = field(default_factory=dict)  # user name -> the auth call it came from
     request_objs: set[str] = field(default_factory=lambda: {"req", "request"})
 
 
@@ -233,11 +234,14 @@ class JsAnalysis:
         return out
 
     def _fn(self, node: ts.Node) -> _Fn:
+        """Name per the Function.id convention shared with the calls extractor: the declared name of a
+        declaration or method; for an arrow/function expression, the variable, property, field or export
+        it is bound to (`module.exports = function () {}` and `export default () => …` are "default"),
+        else its own name, else None (`<anonymous>`)."""
         name = None
         qual = None
         t = node.type
-        if t in ("function_declaration", "generator_function_declaration", "method_definition",
-                 "function_expression", "generator_function", "function"):
+        if t in ("function_declaration", "generator_function_declaration", "method_definition"):
             n = node.child_by_field_name("name")
             if n is not None:
                 name = self.text(n)
@@ -247,7 +251,7 @@ class JsAnalysis:
                 cn = cls.child_by_field_name("name")
                 if cn is not None and name:
                     qual = f"{self.text(cn)}.{name}"
-        if name is None:
+        elif t not in ("function_declaration", "generator_function_declaration"):
             p = node.parent
             while p is not None and p.type in _WRAPPERS:
                 p = p.parent
@@ -260,15 +264,26 @@ class JsAnalysis:
                     k = p.child_by_field_name("key")
                     if k is not None:
                         name = self.text(k).strip("'\"")
-                elif p.type == "public_field_definition" or p.type == "field_definition":
+                elif p.type in ("public_field_definition", "field_definition"):
                     k = p.child_by_field_name("name") or p.child_by_field_name("property")
                     if k is not None:
                         name = self.text(k)
                 elif p.type == "assignment_expression":
                     left = self.text(p.child_by_field_name("left"))
-                    last = left.rsplit(".", 1)[-1]
-                    if left not in ("module.exports",) and re.fullmatch(r"[A-Za-z_$][\w$]*", last):
-                        name = last
+                    if left == "module.exports":
+                        own = node.child_by_field_name("name")
+                        name = self.text(own) if own is not None else "default"
+                    else:
+                        m = re.match(r"^(?:module\.)?exports\.([\w$]+)$", left) or re.match(r"^(?:this\.)?([\w$]+)$", left) \
+                            or re.match(r"^[\w$.]+\.([\w$]+)$", left)
+                        if m:
+                            name = m.group(1)
+                elif p.type == "export_statement":
+                    name = "default"
+            if name is None:
+                n = node.child_by_field_name("name")
+                if n is not None:
+                    name = self.text(n)
         params: list[set[str]] = []
         texts: list[str] = []
         plist = node.child_by_field_name("parameters")
@@ -555,8 +570,16 @@ class JsAnalysis:
                 sc.body_keys |= set(self.pattern_keys(target))
             return
         # the authenticated user / session
-        if _AUTH_CALL.search(vtext) or N.USER_EXPR.search(vtext) or self._mentions(vtext, sc.user):
+        m = _AUTH_CALL.search(vtext)
+        if m or N.USER_EXPR.search(vtext) or self._mentions(vtext, sc.user):
             sc.user |= set(names)
+            origin = re.sub(r"\s+", "", m.group(0)).rstrip("(<") + "()" if m else None
+            if origin is None:
+                prior = [sc.origins[w] for w in re.findall(r"[A-Za-z_$][\w$]*", vtext) if w in sc.origins]
+                origin = prior[0] if prior else None
+            if origin:
+                for n in names:
+                    sc.origins[n] = origin
 
     def _is_call_of_unknown(self, node: ts.Node | None) -> bool:
         """A call whose result is not simply the request value (a DB load, a service call)."""
@@ -1028,6 +1051,9 @@ def _guard_name(ctext: str, sc: _Scope) -> str:
     m = _AUTH_CALL.search(ctext)
     if m:
         return m.group(0).rstrip("(<").strip()
+    for w in re.findall(r"[A-Za-z_$][\w$]*", ctext):
+        if w in sc.origins:
+            return f"{sc.origins[w]} check"
     m = N.USER_EXPR.search(ctext)
     if m:
         return f"{m.group(0)} check"

@@ -191,12 +191,20 @@ class JsRouterFile:
         if method in HTTP_METHODS:
             # router.route('/p').get(...): the path comes from the chain
             prefix_path = None
-            if obj.type == "call_expression":
-                fn = obj.child_by_field_name("function")
-                if fn is not None and fn.type == "member_expression" and js.text(fn.child_by_field_name("property")) == "route":
-                    rargs = obj.child_by_field_name("arguments")
+            cur = obj
+            while cur is not None and cur.type == "call_expression":
+                fn = cur.child_by_field_name("function")
+                if fn is None or fn.type != "member_expression":
+                    break
+                prop = js.text(fn.child_by_field_name("property"))
+                if prop == "route":
+                    rargs = cur.child_by_field_name("arguments")
                     if rargs is not None and rargs.named_children:
                         prefix_path = js.string_value(rargs.named_children[0])
+                    break
+                if prop not in HTTP_METHODS:
+                    break
+                cur = fn.child_by_field_name("object")
             if prefix_path is not None:
                 self._route(call, rid, fw, method, prefix_path, arg_nodes)
             elif arg_nodes:

@@ -40,7 +40,9 @@ _NOT_AUTH = re.compile(
     r"get_db|get_session|get_settings|settings|get_redis|db|database|pagination|paginate\w*|"
     r"common_parameters|common_params)$")
 # Names of middleware that attach a user when there is one but never reject: not guards.
-_OPTIONAL = re.compile(r"(?i)optional|maybe|attach|load.?user|populate|try.?auth|soft|if.?auth|decode.?user|identify")
+_OPTIONAL = re.compile(r"(?i)optional|maybe|attach|load.?user|populate|try.?auth|soft|if.?auth|decode.?user|identify|"
+                       r"clerk.?middleware|passport\.(?:initialize|session)|session.?middleware|with.?session|"
+                       r"auth.?js.?middleware|init.?auth")
 
 
 def name_says_auth(name: str) -> bool | None:
@@ -52,9 +54,15 @@ def name_says_auth(name: str) -> bool | None:
         return False
     if _OPTIONAL.search(base):
         return False
-    if _AUTH_NAME.search(base) or _ROLE_NAME.search(base):
+    words = _words(base)
+    if _AUTH_NAME.search(words) or _ROLE_NAME.search(base):
         return True
     return None
+
+
+def _words(name: str) -> str:
+    """camelCase -> camel_Case, so word-start patterns see `requireAuth` as require_Auth."""
+    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
 
 
 def role_from_name(name: str) -> str | None:

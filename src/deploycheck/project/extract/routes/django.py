@@ -136,10 +136,13 @@ def _urls(ctx: FileContext, facts: FileFacts, tree: ast.Module) -> None:
     # `urlpatterns += router.urls` / `urlpatterns = router.urls`
     for node in ast.walk(tree):
         if isinstance(node, (ast.Assign, ast.AugAssign)):
-            val = node.value
-            if isinstance(val, ast.Attribute) and val.attr == "urls" and dotted(val.value) in drf_routers:
-                for prefix, vs, line in drf_routers[dotted(val.value)]:
-                    _router_routes(routes, path, rid, prefix, vs, Location(path, line, 1))
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if not any(isinstance(t, ast.Name) and t.id == "urlpatterns" for t in targets):
+                continue
+            for val in ast.walk(node.value):
+                if isinstance(val, ast.Attribute) and val.attr == "urls" and dotted(val.value) in drf_routers:
+                    for prefix, vs, line in drf_routers[dotted(val.value)]:
+                        _router_routes(routes, path, rid, prefix, vs, Location(path, line, 1))
     if not routes and not mounts:
         return
     facts.routes.extend(routes)

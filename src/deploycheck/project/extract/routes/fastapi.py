@@ -25,6 +25,8 @@ from deploycheck.project.parse import FileContext
 
 _VERBS = {"get": "GET", "post": "POST", "put": "PUT", "patch": "PATCH", "delete": "DELETE", "options": "OPTIONS",
           "head": "HEAD", "websocket": "WS"}
+_PLAIN_TYPES = frozenset({"Request", "Response", "BackgroundTasks", "UploadFile", "WebSocket", "Session", "AsyncSession",
+                          "HTTPConnection", "Optional", "List", "Dict", "Any", "UUID"})
 _SECURITY_CLASSES = re.compile(r"^(?:fastapi\.security\.)?(OAuth2PasswordBearer|OAuth2AuthorizationCodeBearer|HTTPBearer|"
                                r"HTTPBasic|HTTPDigest|APIKeyHeader|APIKeyCookie|APIKeyQuery|OpenIdConnect|OAuth2)$")
 
@@ -65,6 +67,10 @@ class _File:
         self.aliases: dict[str, ast.AST] = {}       # CurrentUser = Annotated[User, Depends(get_current_user)]
         self.security: set[str] = set()              # oauth2_scheme = OAuth2PasswordBearer(...)
         self.optional_security: set[str] = set()
+        self.imported = {a.asname or a.name for n in ast.walk(ctx.py_tree) if isinstance(n, ast.ImportFrom)
+                         and (n.level or not (n.module or "").startswith(("fastapi", "typing", "pydantic", "sqlalchemy",
+                                                                               "sqlmodel", "starlette", "datetime", "uuid")))
+                         for a in n.names}
 
     # ------------------------------------------------------------------ guards
     def guard_from_dep(self, target: ast.AST, loc: Location, *, kind: str = "dependency", scope: str = "route") -> Guard:
@@ -184,8 +190,10 @@ class _File:
                     dep = depends_target(defaults.get(p.arg)) or depends_target(annotated_depends(p.annotation))
                     if dep is None and isinstance(p.annotation, ast.Name) and p.annotation.id in self.aliases:
                         dep = depends_target(self.aliases[p.annotation.id])
+                    # `user: CurrentUser` with the alias imported from deps.py: the linker resolves it
                     alias_import = isinstance(p.annotation, ast.Name) and p.annotation.id not in self.aliases and \
-                        re.search(r"(?:Dep|User|Auth|Session|Principal|Admin)$", p.annotation.id) is not None
+                        p.annotation.id in self.imported and re.match(r"^[A-Z]", p.annotation.id) is not None and \
+                        p.annotation.id not in _PLAIN_TYPES
                     if dep is not None:
                         g = self.guard_from_dep(dep, Location(path, p.lineno))
                         if g.is_auth:

@@ -160,6 +160,13 @@ def run(ctx: FileContext, facts: FileFacts) -> None:
             for below in decos[i + 1:]:
                 ref = ref_for(below)
                 guards.append(guard_for(ref, Location(path, below.lineno)))
+            # guards written above the route decorator wrap the function after Flask registered it
+            inert = []
+            for above in decos[:i]:
+                ref = ref_for(above)
+                g = guard_for(ref, Location(path, above.lineno))
+                if g.is_auth:
+                    inert.append(f"inert-decorator:{g.name}:{above.lineno}")
             path_params = set(re.findall(r"<(?:[^:>]+:)?(\w+)>", rpath))
             s = pa.summarize(fn, request_params=path_params)
             summaries.append(s)
@@ -168,7 +175,7 @@ def run(ctx: FileContext, facts: FileFacts) -> None:
                     continue
                 routes.append(Route(m, rpath, "flask", Location(path, d.lineno, d.col_offset + 1), handler=s.id,
                                     handler_location=Location(path, fn.lineno), guards=tuple(guards) + s.body_guards,
-                                    params=py_params(rpath), mount=r.id, name=fn.name))
+                                    params=py_params(rpath), mount=r.id, name=fn.name, markers=tuple(inert)))
         del route_idx
     # calls: register_blueprint, add_url_rule, before_request(fn)
     for node in ast.walk(tree):

@@ -486,6 +486,18 @@ class Linker:
                                 out.extend(self.middleware_guards(hm))
         return out
 
+    def late_guards(self, rid: str, route: Route) -> list[str]:
+        """Auth middleware registered on the route's router *after* it (Express/Hono order): it does not
+        run for this route. Returned as markers "late-guard:<name>:<line>" for the message."""
+        out = []
+        for m in self.mounts.get(rid, []):
+            if m.kind != "use" or _before_route(m, route) or not _covers(m.prefix, route.path):
+                continue
+            for g in self.middleware_guards(m):
+                if g.is_auth:
+                    out.append(f"late-guard:{g.name}:{m.location.line}")
+        return out
+
     # ------------------------------------------------------------------ handler effects
     def effects(self, route: Route) -> tuple[list[DataAccess], set[str], list[Guard], FnSummary | None]:
         s = None
@@ -655,6 +667,9 @@ class Linker:
                 chains = self.chains(rid)
                 own = self.router_guards(rid, route)
             accesses, markers, body_guards, s = self.effects(route)
+            markers |= set(route.markers)
+            if rid is not None:
+                markers |= set(self.late_guards(rid, route))
             path = route.location.path or ""
             route_guards = [self.judge(g, path) for g in route.guards]
             public = any(g.public for g in route_guards)

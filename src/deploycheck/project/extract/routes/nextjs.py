@@ -262,8 +262,7 @@ def method_branches(ctx: FileContext, fn: ts.Node) -> list[tuple[str, list[tuple
                     blocks.append((m, cons.start_byte, cons.end_byte))
         elif all(op in ("!==", "!=") for op, _m in hits) and re.search(r"\b405\b|return|throw", js.text(cons)):
             only.append(([m for _op, m in hits if m in HTTP], node.end_byte))
-    for sw in _switches(ctx, fn):
-        blocks.extend(sw)
+    blocks.extend(_switches(ctx, fn))
     out: list[tuple[str, list[tuple[int, int]]]] = []
     seen: set[str] = set()
     if blocks:
