@@ -82,6 +82,7 @@ PUBLIC_REASONS = {
     "public-flag": "returns only records flagged public/published",
     "submission": "public form: creates a record from the visitor's own details",
     "public-decorator": "explicitly marked public",
+    "dev-only": "registered only in development (not deployed)",
 }
 _SEP = r"(?:^|[/_.\-\s])"
 _END = r"(?:$|[/_.\-\s])"
@@ -105,7 +106,9 @@ PUBLIC_NOUN = re.compile(
     r"careers|news|videos|episodes|podcasts?|portfolio|showcase|gallery|search|meta|openapi(?:\.json)?|"
     r"swagger(?:\.json)?|stats|leaderboard|comments|slots|availability|schedule|services|team|about|"
     r"home|landing|config|features|topics|threads|forums?|questions|answers|books|movies|games|songs|"
-    r"albums|artists|restaurants|hotels|properties|places|venues|teams|players|matches|scores)$")
+    r"albums|artists|restaurants|hotels|properties|places|venues|teams|players|matches|scores|profiles|"
+    r"authors|creators|channels|communities|organizations|orgs|repos|packages|plugins|themes|templates|"
+    r"widgets|images|media|assets|files/public|docs|guides|tutorials|lessons|quizzes|menu-items)$")
 SUBMISSION = re.compile(rf"(?i){_SEP}(?:contact|comments?|feedback|subscribe|newsletter|waitlist|wait-list|"
                         rf"bookings?|book|appointments?|reservations?|inquir(?:y|ies)|enquir(?:y|ies)|leads?|"
                         rf"messages?|reviews?|rsvp|support|report|applications?|apply|orders?|checkout|quote|"
@@ -138,12 +141,24 @@ def find(project: Project, ctx=None) -> Iterator[Finding]:
 
 
 def assess(project: Project) -> list[Verdict]:
-    routes = [r for r in project.routes if project.role(r) in (Role.APP, None)]
+    every = [r for r in project.routes if project.role(r) in (Role.APP, None)]
+    dev = [Verdict(r, tuple(g for g in r.guards if g.is_auth), "dev-only") for r in every if "dev-only" in r.markers]
+    return _assess([r for r in every if "dev-only" not in r.markers]) + dev
+
+
+def _assess(routes: list[Route]) -> list[Verdict]:
     owned = owned_targets(routes)
-    return [assess_route(r, owned) for r in routes]
+    first = [assess_route(r, owned) for r in routes]
+    # records the app itself serves to everyone (a public-by-design read) are not secret when a
+    # signed-in route reads them by id: only writes to them need an ownership check
+    public_targets = {_norm(a.target) for v in first if v.public == "public-content"
+                      for a in v.route.accesses if a.op == "read" and a.target and not a.public}
+    if not public_targets:
+        return first
+    return [assess_route(r, owned, public_targets) if v.findings else v for r, v in zip(routes, first)]
 
 
-def assess_route(r: Route, owned: set[str]) -> Verdict:
+def assess_route(r: Route, owned: set[str], public_targets: frozenset[str] | set[str] = frozenset()) -> Verdict:
     guards = tuple(g for g in r.guards if g.is_auth)
     markers = set(r.markers)
     accesses = [a for a in r.accesses if not a.counter]
@@ -193,6 +208,8 @@ def assess_route(r: Route, owned: set[str]) -> Verdict:
         if not _unscoped_by_request(a) or a.op == "create":
             continue
         if _norm(a.target) not in owned:
+            continue
+        if a.op == "read" and _norm(a.target) in public_targets:
             continue
         verb = {"read": "loads", "update": "updates", "delete": "deletes"}.get(a.op, "changes")
         findings.append(UNSCOPED_RECORD_ACCESS.at(
@@ -250,6 +267,10 @@ def public_reason(r: Route, touches: str, accesses: list[DataAccess], markers: s
             {"hashes-password", "issues-token", "sets-session", "sends-email"} & markers or creates_only or touches == "none"):
         return "signup"
     if "hashes-password" in markers and creates_only and ({"issues-token", "sets-session"} & markers or SIGNUP.search(text)):
+        return "signup"
+    if r.method == "POST" and creates_only and not keyed_writes and "identity-in-body" in markers and \
+            all(re.fullmatch(r"(?i)users?|accounts?|members?|customers?|profiles?|people|persons?", _plain(a.target) or "")
+                for a in writes):
         return "signup"
     if RESET.search(text) and not keyed_writes and not any(_unscoped_by_request(a) and a.op == "read" for a in accesses):
         return "password-reset"
@@ -343,7 +364,7 @@ def _late_guard_note(markers: set[str]) -> str:
 
 def verdict(project: Project, findings: Sequence[Finding]) -> tuple[Status, str]:
     status, summary = default_verdict(project, findings)
-    routes = [r for r in project.routes if project.role(r) in (Role.APP, None)]
+    routes = [r for r in project.routes if project.role(r) in (Role.APP, None) and "dev-only" not in r.markers]
     if not routes:
         return Status.PASS, "no endpoints found"
     if status is Status.PASS:

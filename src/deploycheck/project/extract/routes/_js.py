@@ -102,9 +102,12 @@ _REJECT = re.compile(
 _AUTH_REJECT = re.compile(
     r"\b40[13]\b|Unauthori[sz]ed|Forbidden|UNAUTHORIZED|FORBIDDEN|unauthenticated|Unauthenticated|"
     r"not\s+(?:authenticated|logged|signed|allowed|authorized|authorised)|log\s*in|sign\s*in|signin|login|"
-    r"\bredirect\s*\(|\.redirect\s*\(|\bthrow\b|\babort\s*\(|PermissionDenied|NotAuthenticated|"
-    r"redirectToSignIn|unauthorized\s*\(|forbidden\s*\(|next\s*\(\s*(?:new\s+\w*Error|createError|err|error)|"
-    r"createError\s*\(\s*40[13]|\bdestination\s*:|\bnotFound\s*\(")
+    r"\bredirect\s*\(|\.redirect\s*\(|PermissionDenied|NotAuthenticated|"
+    r"\bthrow\b[^;\n]*(?:auth|Auth|AUTH|session|Session|sign|login|permission|Permission|denied|Denied|token|Token|"
+    r"credential|allowed|access|Access)|"
+    r"\babort\s*\(\s*40[13]|redirectToSignIn|unauthorized\s*\(|forbidden\s*\(|"
+    r"next\s*\(\s*(?:new\s+\w*(?:Auth|Unauthori|Forbidden|Permission|Token)\w*|createError\s*\(\s*40[13])|"
+    r"createError\s*\(\s*40[13]|\bdestination\s*:\s*['\"`][^'\"`]*(?:login|signin|sign-in|auth)")
 _AUTH_CALL = re.compile(
     r"(?ix)(?<![\w.])(?:getServerSession|getSession|unstable_getServerSession|auth|currentUser|getUser|getAuth|"
     r"getToken|getCurrentUser|requireUser|requireAuth|requireSession|getUserFromRequest|getUserFromToken|"
@@ -135,7 +138,9 @@ _TOKEN_EXPR = re.compile(
     r"(?i)headers\s*(?:\.\s*get\s*\(\s*|\[\s*|\.\s*)['\"]?(?:authorization|x-api-key|x-cron-secret|x-webhook-secret|x-secret|api-key|x-auth-token)"
     r"|\b(?:api_?key|apiKey|bearer|cron_?secret|CRON_SECRET|API_KEY|ADMIN_KEY|ADMIN_TOKEN|SECRET_KEY|INTERNAL_TOKEN|authHeader|auth_header|authorization)\b")
 _NEGATED = re.compile(r"^\s*\(?\s*!|[!=]==?\s*(?:null|undefined|false)|\b(?:null|undefined|false)\s*[!=]==?|!==|!=(?!=)|\bnot\b")
-_CONVERTERS = re.compile(r"^(?:await\s+)?(?:String|Number|parseInt|parseFloat|BigInt|Boolean|decodeURIComponent|ObjectId|new\s+ObjectId|new\s+Types\.ObjectId|Types\.ObjectId|mongoose\.Types\.ObjectId|z\.\w+|\w+Schema\.parse|Array\.isArray)?\s*\(?")
+_CONVERTERS = re.compile(r"^(?:await\s+)?(?:String|Number|parseInt|parseFloat|BigInt|Boolean|decodeURIComponent|ObjectId|"
+                         r"new\s+ObjectId|new\s+Types\.ObjectId|Types\.ObjectId|mongoose\.Types\.ObjectId|z\.\w+|"
+                         r"\w+Schema\.parse|\w+\.parse|Array\.isArray|[\w.]+\.(?:trim|toString|toLowerCase|toUpperCase))\s*\(")
 
 
 @dataclass
@@ -458,6 +463,18 @@ class JsAnalysis:
         # self-rejecting calls (jwt.verify, requireUser(), auth().protect())
         for call in calls:
             txt = self.text(call.child_by_field_name("function")) + "("
+            if _OWNER_CALL.search(txt):
+                args = self.text(call.child_by_field_name("arguments"))
+                for r in sc.records:
+                    if re.search(rf"\b{re.escape(r)}\b", args):
+                        scoped_records.add(r)
+                markers.add("owner-check")
+                # `if (!(await canAccess(id))) return 403` / `await assertOwner(...)`: it turns away everyone
+                # who is not the owner, anonymous callers included
+                if self._rejects_around(call):
+                    guards.append(Guard(self.text(call.child_by_field_name("function")), "body", self.ctx.loc(call),
+                                        scope="body"))
+                continue
             if _SELF_GUARD_CALL.match(txt) or _SELF_GUARD_CALL.search(txt):
                 name = self.text(call.child_by_field_name("function"))
                 is_role = bool(N.role_from_name(name))
@@ -468,13 +485,6 @@ class JsAnalysis:
                                     role=N.role_from_name(name) if is_role else None))
                 if is_role:
                     markers.add("role-check")
-            elif _OWNER_CALL.search(txt):
-                args = self.text(call.child_by_field_name("arguments"))
-                for r in sc.records:
-                    if re.search(rf"\b{re.escape(r)}\b", args):
-                        scoped_records.add(r)
-                if re.search(r"\b(?:findOne|findUnique|findFirst|get)\b", args) or not sc.records:
-                    markers.add("owner-check")
         # records checked after the load
         if scoped_records or public_records:
             for var, idx in sc.records.items():
@@ -485,6 +495,10 @@ class JsAnalysis:
                     if var in public_records:
                         a = _replace(a, public=True)
                     accesses[idx] = a
+        # a function that compares a loaded record's owner with the caller (or calls a helper that checks
+        # ownership) guards the keyed accesses it makes
+        if "owner-check" in markers:
+            accesses = [_replace(a, scoped=True) if a.single and a.op != "create" else a for a in accesses]
         # 3. markers from the text
         body = "".join(self.ctx.data[a:b].decode("utf-8", "replace") for a, b in spans)
         markers |= text_markers(body)
@@ -575,7 +589,7 @@ class JsAnalysis:
             sc.user |= set(names)
             origin = re.sub(r"\s+", "", m.group(0)).rstrip("(<") + "()" if m else None
             if origin is None:
-                prior = [sc.origins[w] for w in re.findall(r"[A-Za-z_$][\w$]*", vtext) if w in sc.origins]
+                prior = [sc.origins[w] for w in roots(vtext) if w in sc.origins]
                 origin = prior[0] if prior else None
             if origin:
                 for n in names:
@@ -592,7 +606,7 @@ class JsAnalysis:
     def _mentions(text: str, names: set[str]) -> bool:
         if not names:
             return False
-        words = set(re.findall(r"[A-Za-z_$][\w$]*", text))
+        words = set(roots(text))
         return bool(words & names)
 
     def key_kind(self, text: str, sc: _Scope) -> str:
@@ -601,12 +615,12 @@ class JsAnalysis:
         if N.REQUEST_SEED.search(text) or any(
                 re.search(rf"\b{re.escape(o)}\s*(?:\?\.|\.)\s*(?:params|query|body)\b", text) for o in sc.request_objs):
             return "request"
-        words = set(re.findall(r"[A-Za-z_$][\w$]*", text))
+        words = set(roots(text))
         if words & sc.request:
             return "request"
         if words & sc.user or N.USER_EXPR.search(text):
             return "user"
-        for w in re.findall(r"[A-Za-z_$][\w$]*", text):
+        for w in roots(text):
             if w in sc.params:
                 return f"param:{sc.params[w]}"
         return "other"
@@ -621,7 +635,7 @@ class JsAnalysis:
         rejects = bool(_REJECT.search(cons_text)) or bool(re.match(r"^\s*\{?\s*return\s*;?\s*\}?\s*$", cons_text))
         auth_rejects = bool(_AUTH_REJECT.search(cons_text))
         alt_rejects = bool(alt_text and _AUTH_REJECT.search(alt_text))
-        words = set(re.findall(r"[A-Za-z_$][\w$]*", ctext))
+        words = set(roots(ctext))
         owner_checked = False
         # an owner check after a load: `note.owner.toString() !== req.user.id`
         for r in sc.records:
@@ -629,7 +643,9 @@ class JsAnalysis:
                 if re.search(rf"\b{re.escape(r)}\s*(?:\?\.|\.)\s*(?:\w+\s*(?:\?\.|\.)\s*)?(\w+)", ctext):
                     members = re.findall(rf"\b{re.escape(r)}\s*(?:\?\.|\.)\s*((?:\w+\s*(?:\?\.|\.)\s*)?\w+)", ctext)
                     owner_member = any(N.OWNER_KEY.search(m.replace("?.", ".").split(".")[0].strip()) for m in members)
-                    mentions_user = bool(words & sc.user) or bool(N.USER_EXPR.search(ctext.replace(r + ".", "")))
+                    others = words - {r} - set(members_words(members))
+                    mentions_user = bool(words & sc.user) or bool(N.USER_EXPR.search(ctext.replace(r + ".", ""))) \
+                        or bool(others & set(sc.params))
                     if owner_member and mentions_user and (rejects or alt_rejects):
                         scoped.add(r)
                         markers.add("owner-check")
@@ -650,8 +666,42 @@ class JsAnalysis:
                                 role=role.group(1) if role else "role"))
             markers.add("role-check")
             return
-        if auth_rejects or (alt_rejects and not _NEGATED.search(ctext)):
+        # `if (!session) return 401` (negated test, rejecting branch) or `if (session) {…} else return 401`;
+        # `if (session) return redirect('/dashboard')` on a login page is the opposite of a guard
+        negated = bool(_NEGATED.search(ctext))
+        if (auth_rejects and negated) or (alt_rejects and not negated):
             guards.append(Guard(_guard_name(ctext, sc), "body", self.ctx.loc(node), scope="body"))
+
+    def dev_only(self, node: ts.Node) -> bool:
+        """Inside the then-branch of `if (process.env.NODE_ENV !== 'production')` (or a like test)?"""
+        from deploycheck.project.extract.routes._summary import DEV_CONDITION
+        child, p = node, node.parent
+        while p is not None:
+            if p.type == "if_statement":
+                cons = p.child_by_field_name("consequence")
+                if cons is not None and cons.start_byte <= child.start_byte and child.end_byte <= cons.end_byte:
+                    cond = self.text(p.child_by_field_name("condition")).strip()
+                    if re.search(DEV_CONDITION, cond[1:-1] if cond.startswith("(") and cond.endswith(")") else cond):
+                        return True
+            child, p = p, p.parent
+        return False
+
+    def _rejects_around(self, call: ts.Node) -> bool:
+        """Is this call the test of an if that rejects, or a statement of its own (a throwing assertion)?"""
+        n = call.parent
+        while n is not None and n.type in _WRAPPERS | {"unary_expression", "parenthesized_expression"}:
+            n = n.parent
+        if n is not None and n.type == "expression_statement":
+            return True
+        p = call.parent
+        while p is not None and p.type not in FN_TYPES:
+            if p.type == "if_statement":
+                cond = p.child_by_field_name("condition")
+                if cond is not None and cond.start_byte <= call.start_byte and call.end_byte <= cond.end_byte:
+                    return bool(_REJECT.search(self.text(p.child_by_field_name("consequence"))))
+                return False
+            p = p.parent
+        return False
 
     def _local_call(self, call: ts.Node, sc: _Scope) -> LocalCall | None:
         fn = call.child_by_field_name("function")
@@ -916,6 +966,9 @@ class JsAnalysis:
                 key_text = key_text or ftext
                 if m not in ("find", "findAll", "findMany", "count", "countDocuments"):
                     single = True
+        if data_node is not None and op == "update" and _links_only(self, data_node):
+            # likes/follows/favourites: the write only links or unlinks the caller to the record
+            scoped = True
         if data_node is not None and op == "create":
             dtext = self.text(data_node)
             dprops = self.object_props(self.unwrap(data_node))
@@ -1027,6 +1080,22 @@ class JsAnalysis:
                           key_text=_short(key_text) if key_text else None, scoped=scoped, public=public)
 
 
+def _links_only(an: "JsAnalysis", data_node: ts.Node) -> bool:
+    """An update whose data only connects/disconnects relations (Prisma) or adds/pulls ids from arrays
+    (Mongo `$addToSet`/`$pull`/`$push`) - it changes who is linked to the record, not the record."""
+    props = an.object_props(an.unwrap(data_node))
+    if not props:
+        return False
+    for k, v in props.items():
+        if k in ("$addToSet", "$pull", "$push", "$inc"):
+            continue
+        inner = an.object_props(an.unwrap(v)) if v is not None else {}
+        if inner and set(inner) <= {"connect", "disconnect", "set", "connectOrCreate", "increment", "decrement"}:
+            continue
+        return False
+    return True
+
+
 def _user_param_in_where(info, params: list[str], sc: _Scope, an: JsAnalysis) -> bool:
     """A placeholder other than the key's carries the user: `WHERE id = $1 AND author_id = $2`."""
     for i, p in enumerate(params):
@@ -1035,6 +1104,18 @@ def _user_param_in_where(info, params: list[str], sc: _Scope, an: JsAnalysis) ->
         if an.key_kind(p, sc) == "user":
             return True
     return False
+
+
+_ROOT = re.compile(r"(?<![.\w$])[A-Za-z_$][\w$]*")
+
+
+def roots(text: str) -> list[str]:
+    """Identifiers that are not property names: `req.auth.user.id` -> ['req']."""
+    return _ROOT.findall(text or "")
+
+
+def members_words(members: list[str]) -> list[str]:
+    return [w for m in members for w in roots(m)]
 
 
 def _replace(a: DataAccess, **kw) -> DataAccess:
@@ -1051,7 +1132,7 @@ def _guard_name(ctext: str, sc: _Scope) -> str:
     m = _AUTH_CALL.search(ctext)
     if m:
         return m.group(0).rstrip("(<").strip()
-    for w in re.findall(r"[A-Za-z_$][\w$]*", ctext):
+    for w in roots(ctext):
         if w in sc.origins:
             return f"{sc.origins[w]} check"
     m = N.USER_EXPR.search(ctext)
@@ -1060,7 +1141,7 @@ def _guard_name(ctext: str, sc: _Scope) -> str:
     m = _TOKEN_EXPR.search(ctext)
     if m:
         return f"{m.group(0)} check"
-    words = [w for w in re.findall(r"[A-Za-z_$][\w$]*", ctext) if w in sc.user]
+    words = [w for w in roots(ctext) if w in sc.user]
     return f"{words[0]} check" if words else _short(ctext, 40)
 
 

@@ -293,7 +293,7 @@ class JsRouterFile:
         self.routes.append(Route(
             method=meth, path=path, framework=fw, location=Location(loc.path, loc.line, loc.column),
             handler=handler_id, handler_location=handler_loc, guards=tuple(guards), params=_params(path),
-            mount=rid, name=name))
+            mount=rid, name=name, markers=("dev-only",) if js.dev_only(call) else ()))
 
     def _handler(self, node: ts.Node | None) -> tuple[str | None, Location | None, str | None]:
         """(Function.id, location, name as written) of a handler expression; summarises it."""
@@ -425,7 +425,7 @@ class JsRouterFile:
         loc = self.ctx.loc(call)
         self.mounts.append(Mount(parent, prefix, Location(loc.path, loc.line, loc.column), tuple(refs), kind=kind,
                                  guards=guards, framework=self.routers[parent].framework if parent in self.routers else "",
-                                 encapsulated=encapsulated))
+                                 encapsulated=encapsulated, dev_only=self.js.dev_only(call)))
 
     # ------------------------------------------------------------------ framework specifics (fastify.py / hono.py)
     def _route_options(self, obj: ts.Node) -> list[Guard]:

@@ -20,6 +20,8 @@ from deploycheck.project.model import DataAccess, Guard
 from deploycheck.project.parse import FileContext
 
 FUNC = (ast.FunctionDef, ast.AsyncFunctionDef)
+_PY_AUTH_RAISE = (r"(?i)raise\s+\w*(?:unauthori|forbidden|permission|credential|auth|login|denied|notauthenticated)\w*"
+                  r"|abort\s*\(\s*40[13]|,\s*40[13]\b|redirect\s*\(\s*url_for\s*\(\s*['\"][\w.]*login")
 SQL_CALLS = frozenset({"execute", "executemany", "fetch", "fetchrow", "fetchval", "fetch_one", "fetch_all",
                        "fetch_val", "executescript", "mogrify", "exec_driver_sql", "raw", "query", "run"})
 DJANGO_READ = frozenset({"get", "filter", "exclude", "all", "first", "last", "values", "values_list", "count",
@@ -135,6 +137,17 @@ class PyAnalysis:
         a = fn.args
         return {p.arg: self.src(p.annotation) for p in a.posonlyargs + a.args + a.kwonlyargs if p.annotation is not None}
 
+    def dev_only(self, node: ast.AST) -> bool:
+        """Inside the body of `if settings.ENVIRONMENT == "local":` / `if app.debug:` (or a like test)?"""
+        from deploycheck.project.extract.routes._summary import DEV_CONDITION
+        child, p = node, self.parents.get(id(node))
+        while p is not None:
+            if isinstance(p, ast.If) and any(child is b for b in p.body):
+                if re.search(DEV_CONDITION, self.src(p.test)):
+                    return True
+            child, p = p, self.parents.get(id(p))
+        return False
+
     # ------------------------------------------------------------------ summaries
     def summarize(self, fn: ast.AST, cls: str | None = None, *, request_params: set[str] | None = None,
                   user_params: set[str] | None = None, body_params: set[str] | None = None,
@@ -188,6 +201,18 @@ class PyAnalysis:
                     access_ids[id(node)] = len(accesses)
                     accesses.append(acc)
         for node in nodes:
+            if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id in sc.body_names:
+                k = _py_str(node.slice)
+                if k:
+                    sc.body_keys.add(k)
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and \
+                    isinstance(node.func.value, ast.Name) and node.func.value.id in sc.body_names and node.args:
+                k = _py_str(node.args[0])
+                if k:
+                    sc.body_keys.add(k)
+            elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in sc.body_names:
+                sc.body_keys.add(node.attr)
+        for node in nodes:
             if isinstance(node, ast.If):
                 self._judge_if(node, sc, guards, markers, scoped_records, public_records)
             elif isinstance(node, ast.Assert):
@@ -220,6 +245,8 @@ class PyAnalysis:
                     lc = self._local_call(node, sc)
                     if lc is not None:
                         calls.append(lc)
+        if "owner-check" in markers:
+            accesses = [replace(a, scoped=True) if a.single and a.op != "create" else a for a in accesses]
         if scoped_records or public_records:
             for var, idx in sc.records.items():
                 if idx < len(accesses):
@@ -336,8 +363,8 @@ class PyAnalysis:
         cons = self.body_text(node.body)
         alt = self.body_text(node.orelse) if node.orelse else ""
         rejects = bool(_REJECT.search(cons)) or cons.strip() in ("return", "return None")
-        auth_rejects = bool(_AUTH_REJECT.search(cons)) or bool(re.search(r"(?i)raise\b|abort\s*\(|,\s*40[13]\b", cons))
-        alt_rejects = bool(alt and (_AUTH_REJECT.search(alt) or re.search(r"raise\b|abort\s*\(", alt)))
+        auth_rejects = bool(_AUTH_REJECT.search(cons)) or bool(re.search(_PY_AUTH_RAISE, cons))
+        alt_rejects = bool(alt and (_AUTH_REJECT.search(alt) or re.search(_PY_AUTH_RAISE, alt)))
         words = set(re.findall(r"[A-Za-z_]\w*", ctext))
         owner_checked = False
         for r in sc.records:
@@ -345,7 +372,9 @@ class PyAnalysis:
                 continue
             members = re.findall(rf"\b{re.escape(r)}\s*(?:\.|\[\s*['\"])\s*(\w+)", ctext)
             owner_member = any(N.OWNER_KEY.search(m) for m in members)
-            mentions_user = bool(words & sc.user) or bool(N.USER_EXPR.search(re.sub(rf"\b{re.escape(r)}\.\w+", "", ctext)))
+            rest = re.sub(rf"\b{re.escape(r)}(?:\.\w+)+", "", ctext)
+            mentions_user = bool(words & sc.user) or bool(N.USER_EXPR.search(rest)) or \
+                bool(set(re.findall(r"[A-Za-z_]\w*", rest)) & (set(sc.params) - {"self", "request", "db", "session"}))
             if owner_member and mentions_user and (rejects or alt_rejects):
                 scoped.add(r)
                 markers.add("owner-check")
@@ -367,7 +396,7 @@ class PyAnalysis:
             markers.add("role-check")
             return
         negated = bool(re.search(r"^\s*not\b|\bnot in\b|\bis None\b|==\s*None|\bis_anonymous\b|!=", ctext))
-        if auth_rejects and (negated or not alt):
+        if auth_rejects and negated:
             guards.append(Guard(_pyguard_name(ctext), "body", self.ctx.loc(node), scope="body"))
         elif alt_rejects and not negated:
             guards.append(Guard(_pyguard_name(ctext), "body", self.ctx.loc(node), scope="body"))

@@ -22,6 +22,14 @@ EXTRA_EXPORTS = "routes.exports"       # Export
 EXTRA_ROUTERS = "routes.routers"       # Router
 EXTRA_GLOBALS = "routes.globals"       # GlobalGuard (NestJS global guards, DRF settings, Next middleware …)
 
+# A condition that holds only outside production: `if (process.env.NODE_ENV !== 'production')`,
+# `if settings.ENVIRONMENT == "local":`, `if app.debug:`.
+_ENV_NAME = r"(?:NODE_ENV|ENV|ENVIRONMENT|APP_ENV|FLASK_ENV|FASTAPI_ENV|DJANGO_ENV|STAGE|MODE)"
+DEV_CONDITION = (rf"(?i){_ENV_NAME}\W*!==?\s*['\"](?:production|prod)['\"]|"
+                 rf"{_ENV_NAME}\W*={{2,3}}\s*['\"](?:development|dev|local|test|testing|debug)['\"]|"
+                 r"^\s*\(?\s*(?:app\.debug|settings\.DEBUG|DEBUG|config\.DEBUG|app\.config\[['\"]DEBUG['\"]\]|isDev|IS_DEV|"
+                 r"isDevelopment|__DEV__|import\.meta\.env\.DEV)\s*\)?\s*$")
+
 
 @dataclass(frozen=True, slots=True)
 class LocalCall:
@@ -83,6 +91,7 @@ class Mount:
     guards: tuple[Guard, ...] = ()   # guards given on the mount itself (include_router dependencies …)
     framework: str = ""
     encapsulated: bool = True        # False: fastify-plugin (fp) – the child's hooks apply to the parent
+    dev_only: bool = False           # registered only in development (`if settings.ENV == "local":`)
 
 
 @dataclass(frozen=True, slots=True)

@@ -239,7 +239,8 @@ class _File:
                 prefix = const_str(kw(node, "prefix")) or ""
                 guards = tuple(self.deps_list(kw(node, "dependencies"), node.lineno, "router"))
                 mounts.append(Mount(parent.id, prefix, Location(path, node.lineno, node.col_offset + 1), (ref,),
-                                    kind="mount", guards=guards, framework="fastapi"))
+                                    kind="mount", guards=guards, framework="fastapi",
+                                    dev_only=self.pa.dev_only(self.pa.parents.get(id(node)) or node)))
         if exports:
             self.facts.extra.setdefault(EXTRA_EXPORTS, []).extend(exports)
         if not routes and not mounts and not self.routers:

@@ -144,7 +144,7 @@ def _add_mount(rf, call, rid, prefix, ref, encapsulated) -> None:
     from deploycheck.project.extract.routes._summary import Mount
     loc = rf.ctx.loc(call)
     rf.mounts.append(Mount(rid, prefix, Location(loc.path, loc.line, loc.column), (ref,), kind="mount",
-                           framework="fastify", encapsulated=encapsulated))
+                           framework="fastify", encapsulated=encapsulated, dev_only=rf.js.dev_only(call)))
 
 
 def _prefix(rf: "JsRouterFile", args: list[ts.Node]) -> str:

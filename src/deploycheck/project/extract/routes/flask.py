@@ -191,7 +191,8 @@ def run(ctx: FileContext, facts: FileFacts) -> None:
             ref = Ref(pa.src(child), "router" if dotted(child) in routers else "ref",
                       router=routers[dotted(child)].id if dotted(child) in routers else None, line=node.lineno)
             mounts.append(Mount(r.id, prefix if prefix is not None else "\x00", Location(path, node.lineno, node.col_offset + 1),
-                                (ref,), kind="mount", framework="flask"))
+                                (ref,), kind="mount", framework="flask",
+                                dev_only=pa.dev_only(pa.parents.get(id(node)) or node)))
         elif attr in ("before_request", "before_app_request") and node.args:
             r = router_of(node.func.value)
             if r is None:

@@ -441,6 +441,8 @@ class Linker:
             skip_own = m.framework == "flask" and m.prefix != "\x00"
             for prefix_above, guards_above, rooted, skip_parent in self.chains(parent_id, seen | {rid}):
                 prefix = _join(prefix_above, "" if skip_parent else self._own_prefix(parent_id), mount_prefix)
+                if m.dev_only:
+                    prefix = "\x01" + prefix      # marks the chain as development-only
                 out.append((prefix, guards_above + here_guards, rooted, skip_own))
         return out
 
@@ -674,6 +676,10 @@ class Linker:
             route_guards = [self.judge(g, path) for g in route.guards]
             public = any(g.public for g in route_guards)
             for prefix, above, _rooted, skip_own in chains:
+                chain_markers = set(markers)
+                if "\x01" in prefix:
+                    prefix = prefix.replace("\x01", "")
+                    chain_markers.add("dev-only")
                 full = _join(prefix, "" if skip_own or not rid else self._own_prefix(rid), route.path) if rid else route.path
                 guards = list(self.global_guards(replace(route, path=full), public)) + \
                     [self.judge(g, g.location.path if g.location and g.location.path else path) for g in above] + \
@@ -681,7 +687,7 @@ class Linker:
                     route_guards + body_guards
                 final.append(replace(
                     route, path=full or "/", guards=_dedupe(guards), accesses=tuple(_dedupe_acc(list(route.accesses) + accesses)),
-                    markers=tuple(sorted(markers)),
+                    markers=tuple(sorted(chain_markers)),
                     handler=route.handler or (s.id.split("~")[0] if s else None),
                     handler_location=route.handler_location or (
                         _loc(s.path, s.line) if s else None)))

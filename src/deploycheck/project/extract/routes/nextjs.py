@@ -154,13 +154,14 @@ def _resolve_handler(ctx: FileContext, value: ts.Node) -> tuple[ts.Node | None, 
             ftext = js.text(fn) if fn is not None else ""
             args = n.child_by_field_name("arguments")
             kids = [a for a in (args.named_children if args is not None else []) if a.type != "comment"]
-            said = N.name_says_auth(ftext)
-            if said:
-                guards.append(Guard(ftext, "decorator", Location(ctx.path, n.start_point[0] + 1),
-                                    scope="route", role=N.role_from_name(ftext)))
             target = next((k for k in kids if k.type in FN_TYPES or k.type == "identifier"), None)
             if target is None:
                 return None, guards, name
+            # withAuth(handler): a wrapper named for auth around the handler (not NextAuth(options))
+            said = N.name_says_auth(ftext)
+            if said and not re.match(r"^(?:NextAuth|Auth|auth)$", ftext):
+                guards.append(Guard(ftext, "decorator", Location(ctx.path, n.start_point[0] + 1),
+                                    scope="route", role=N.role_from_name(ftext)))
             n = js.unwrap(target)
             continue
         break
