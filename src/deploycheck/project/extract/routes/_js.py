@@ -571,6 +571,9 @@ class JsAnalysis:
                 return
         if target.type == "member_expression":
             return
+        # `const { username, email, password } = dto` in a service: the fields a caller passes in
+        if inner is not None and inner.type == "identifier" and self.text(inner) in sc.params:
+            sc.body_keys |= set(self.pattern_keys(target))
         # request input
         is_request = bool(N.REQUEST_SEED.search(vtext)) or self._mentions(vtext, sc.request) or \
             any(re.match(rf"^(?:await\s+)?{re.escape(o)}\s*\.\s*(?:params|query|body)\b", vtext) for o in sc.request_objs)
@@ -685,6 +688,18 @@ class JsAnalysis:
                         return True
             child, p = p, p.parent
         return False
+
+    def _decl_text(self, at: ts.Node, name: str) -> str:
+        """The initial value text of `name` declared in the function enclosing `at` (or "")."""
+        fn = self.enclosing_fn(at)
+        if fn is None:
+            return ""
+        for d in self.items("decl", fn.start_byte, at.start_byte):
+            n = d.child_by_field_name("name")
+            if n is not None and self.text(n) == name:
+                v = d.child_by_field_name("value")
+                return self.text(v) if v is not None else ""
+        return ""
 
     def _rejects_around(self, call: ts.Node) -> bool:
         """Is this call the test of an if that rejects, or a statement of its own (a throwing assertion)?"""
@@ -907,6 +922,13 @@ class JsAnalysis:
             op = "delete"
         if m == "upsert":
             op = "update"
+        if m == "save" and arg_nodes:
+            # repo.save(new Entity()) / save({ ... }) / save(entity built with `new`): a create
+            a0 = self.unwrap(arg_nodes[0])
+            if a0 is not None and (a0.type in ("object", "new_expression") or (
+                    a0.type == "identifier" and re.match(r"^(?:await\s+)?(?:new\s|\w+\.create\()",
+                                                         self._decl_text(a0, self.text(a0))))):
+                op = "create"
         filter_node: ts.Node | None = None
         data_node: ts.Node | None = None
         key_text: str | None = None

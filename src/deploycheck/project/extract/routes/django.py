@@ -132,7 +132,12 @@ def _urls(ctx: FileContext, facts: FileFacts, tree: ast.Module) -> None:
         vname = _view_name(view)
         if vname is None:
             continue
-        routes.append(Route("ANY", "/" + route, "django", loc, params=_params(route), mount=rid, name=vname))
+        guards: tuple[Guard, ...] = ()
+        if vname.endswith("admin.site.urls") or vname.endswith("site.urls"):
+            # Django's admin site: every page requires a staff login
+            guards = (Guard("Django admin (staff login)", "framework", loc, scope="route", role="staff"),)
+        routes.append(Route("ANY", "/" + route, "django", loc, params=_params(route), mount=rid, name=vname,
+                            guards=guards))
     # `urlpatterns += router.urls` / `urlpatterns = router.urls`
     for node in ast.walk(tree):
         if isinstance(node, (ast.Assign, ast.AugAssign)):

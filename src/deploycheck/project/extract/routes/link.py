@@ -277,7 +277,7 @@ class Linker:
         kind, obj = got
         if kind == "object":
             f, local = obj
-            s = self.fn_by_name.get((f, f"{local}.canActivate"))
+            s = self.fn_by_name.get((f, f"{local}.canActivate")) or self.fn_by_name.get((f, f"{local}.use"))
             if s is not None and not g.is_auth:
                 v = self.fn_guard(s)
                 if v is not None and v[0]:
@@ -569,10 +569,14 @@ class Linker:
                 out.append(gg.guard)
             elif gg.framework == fw and not public:
                 g = gg.guard
+                if gg.matcher and fw == "nestjs" and not _nest_matches(gg.matcher, route, self._own_prefix("nestjs#global")):
+                    continue
+                if gg.exempt and fw == "nestjs" and _nest_matches(gg.exempt, route, self._own_prefix("nestjs#global")):
+                    continue
                 if gg.ref is not None and g.location is not None:
                     g = self.judge(replace(g, kind="decorator"), g.location.path or "")
                     g = replace(g, kind="global")
-                if gg.exempt and any(_matches(p, route.path) for p in gg.exempt):
+                if gg.exempt and fw != "nestjs" and any(_matches(p, route.path) for p in gg.exempt):
                     continue
                 out.append(g)
         return out
@@ -692,6 +696,31 @@ class Linker:
                     handler_location=route.handler_location or (
                         _loc(s.path, s.line) if s else None)))
         self.p.routes[:] = _unique(final)
+
+
+def _nest_matches(entries: tuple[str, ...], route: Route, prefix: str) -> bool:
+    """NestJS forRoutes entries against a route (its path without the global prefix)."""
+    path = route.path
+    pre = "/" + prefix.strip("/") if prefix and prefix.strip("/") else ""
+    if pre and (path == pre or path.startswith(pre + "/")):
+        path = path[len(pre):] or "/"
+    path = path.strip("/")
+    for e in entries:
+        if e == "*":
+            return True
+        if e.startswith("controller:"):
+            if (route.name or "").split(".")[0] == e.split(":", 1)[1]:
+                return True
+            continue
+        if e.startswith("path:"):
+            p, _, meth = e[5:].partition("|")
+            if meth not in ("ALL", "") and meth != route.method:
+                continue
+            rx = "^" + re.sub(r":\w+", "[^/]+", re.escape(p).replace(r"\:", ":").replace(r"\*", ".*")) + "$"
+            rx = rx.replace(r"\(\.\*\)", ".*")
+            if re.match(rx, path):
+                return True
+    return False
 
 
 def _loc(path, line):

@@ -54,7 +54,7 @@ def _deco_call(js, deco: ts.Node) -> tuple[str, list[ts.Node]]:
 def run(ctx: FileContext, facts: FileFacts) -> None:
     js = analysis(ctx)
     text = ctx.text
-    if "useGlobalGuards" in text or "APP_GUARD" in text or "setGlobalPrefix" in text:
+    if "useGlobalGuards" in text or "APP_GUARD" in text or "setGlobalPrefix" in text or "forRoutes" in text:
         _globals(ctx, facts)
     if "@Controller" not in text:
         return
@@ -216,15 +216,45 @@ def _globals(ctx: FileContext, facts: FileFacts) -> None:
             "nestjs", Guard(name, "global", Location(ctx.path, line), scope="app",
                             is_auth=bool(N.name_says_auth(name)), role=N.role_from_name(name)),
             ref=Ref(name, "ref", line=line)))
+    # consumer.apply(AuthMiddleware).exclude(...).forRoutes({ path: 'user', method: RequestMethod.GET }, CatsController, '*')
+    for m in re.finditer(r"\.apply\s*\(([^)]*)\)((?:\s*\.exclude\s*\((?:[^()]|\([^()]*\))*\))?)\s*\.forRoutes\s*\(((?:[^()]|\([^()]*\))*)\)",
+                         text, re.S):
+        names = [n.strip() for n in m.group(1).split(",") if re.fullmatch(r"\s*[A-Za-z_]\w*(?:\(\))?\s*", n)]
+        matcher = _for_routes(m.group(3))
+        exempt = _for_routes(m.group(2)) if m.group(2) else []
+        line = ctx.offset_to_line(m.start())
+        for name in names:
+            name = name.rstrip("()")
+            facts.extra.setdefault(EXTRA_GLOBALS, []).append(GlobalGuard(
+                "nestjs", Guard(name, "middleware", Location(ctx.path, line), scope="app",
+                                is_auth=bool(N.name_says_auth(name)), role=N.role_from_name(name)),
+                matcher=tuple(matcher) or ("*",), exempt=tuple(exempt), ref=Ref(name, "ref", line=line)))
     m = re.search(r"setGlobalPrefix\s*\(\s*['\"`]([^'\"`]*)['\"`]", text)
     if m:
         facts.extra.setdefault(EXTRA_ROUTERS, []).append(Router(GLOBAL_PREFIX_ROUTER, "nestjs", prefix=m.group(1)))
 
 
+def _for_routes(args: str) -> list[str]:
+    """forRoutes/exclude arguments as matcher entries: 'path:<p>|<METHOD>', 'controller:<Name>', '*'."""
+    out = []
+    for obj in re.finditer(r"\{([^}]*)\}", args):
+        body = obj.group(1)
+        p = re.search(r"path\s*:\s*['\"`]([^'\"`]*)['\"`]", body)
+        meth = re.search(r"RequestMethod\.(\w+)", body)
+        if p:
+            out.append(f"path:{p.group(1).strip('/')}|{(meth.group(1) if meth else 'ALL').upper()}")
+    rest = re.sub(r"\{[^}]*\}", "", args)
+    for lit in re.findall(r"['\"`]([^'\"`]*)['\"`]", rest):
+        out.append("*" if lit.strip("/") in ("*", "(.*)", "") else f"path:{lit.strip('/')}|ALL")
+    for ident in re.findall(r"(?<![\w.'\"])([A-Z]\w*Controller)\b", rest):
+        out.append(f"controller:{ident}")
+    return out
+
+
 def _extractor():
     from deploycheck.project.extract import JS, Extractor
     return Extractor("routes.nestjs", run, languages=JS, roles=frozenset({Role.APP}),
-                     triggers=("@Controller", "useGlobalGuards", "APP_GUARD", "setGlobalPrefix"))
+                     triggers=("@Controller", "useGlobalGuards", "APP_GUARD", "setGlobalPrefix", "forRoutes"))
 
 
 EXTRACTORS = (_extractor(),)
