@@ -142,3 +142,45 @@ def test_nest_controllers_global_prefix_guards_and_public():
 def test_nest_service_calls_are_followed_with_the_request_key():
     r = by_key(NEST)[("GET", "/v1/cats/:id")]
     assert [(a.callee, a.key, a.single) for a in r.accesses] == [("this.prisma.cat.findUnique", "request", True)]
+
+
+def test_body_guard_forms():
+    files = {
+        "app/api/a/route.ts": """
+            import { createClient } from '@/lib/supabase/server';
+            export async function GET() {
+              const supabase = createClient();
+              const { data: { user } } = await supabase.auth.getUser();
+              if (!user) return new Response('Unauthorized', { status: 401 });
+              return Response.json({});
+            }
+        """,
+        "app/api/b/route.ts": """
+            import { currentUser } from '@clerk/nextjs/server';
+            export async function GET() {
+              const user = await currentUser();
+              if (!user) return Response.json({ error: 'unauthorized' }, { status: 401 });
+              return Response.json({});
+            }
+        """,
+        "app/api/c/route.ts": """
+            import { auth } from '@clerk/nextjs/server';
+            export async function GET() {
+              const { userId } = auth();
+              if (!userId) return new Response('Unauthorized', { status: 401 });
+              return Response.json({});
+            }
+        """,
+        "pages/api/d.ts": """
+            export default async function handler(req, res) {
+              if (!req.user) return res.sendStatus(401);
+              res.json({});
+            }
+        """,
+        "app/login/page.tsx": """
+            export default function Page() { return null; }
+        """,
+    }
+    rows = {r.path: [g.name for g in r.guards if g.is_auth] for r in __import__("routes_helpers").routes(files)}
+    assert rows == {"/api/a": ["supabase.auth.getUser() check"], "/api/b": ["currentUser() check"],
+                    "/api/c": ["auth() check"], "/api/d": ["req.user check"]}

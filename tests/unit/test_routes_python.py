@@ -193,3 +193,43 @@ def test_django_urls_views_and_drf_defaults():
     assert ("GET", "/shop/orders/{pk}/", ["IsAuthenticated"]) in rows
     detail = by_key(DJANGO)[("GET", "/shop/orders/{pk}/")]
     assert [(a.op, a.target, a.single, a.key, a.scoped) for a in detail.accesses] == [("read", "Order", True, "request", False)]
+
+
+def test_python_body_guards_and_redirects_of_signed_in_users():
+    files = {
+        "app.py": """
+            from flask import Flask, abort, redirect, url_for
+            from flask_login import current_user
+            app = Flask(__name__)
+
+            @app.post("/guarded")
+            def guarded():
+                if not current_user.is_authenticated:
+                    abort(401)
+                return "ok"
+
+            @app.route("/login", methods=["GET", "POST"])
+            def login():
+                if current_user.is_authenticated:
+                    return redirect(url_for("index"))
+                return "form"
+        """,
+        "shop/views.py": """
+            from django.http import HttpResponseForbidden, JsonResponse
+            from django.core.exceptions import PermissionDenied
+
+            def report(request):
+                if not request.user.is_authenticated:
+                    raise PermissionDenied
+                return JsonResponse({})
+        """,
+        "shop/urls.py": """
+            from django.urls import path
+            from . import views
+            urlpatterns = [path("report/", views.report)]
+        """,
+    }
+    rows = {(m, p): g for m, p, g in table(files)}
+    assert rows[("POST", "/guarded")] == ["current_user check"]
+    assert rows[("GET", "/login")] == [] and rows[("POST", "/login")] == []
+    assert rows[("ANY", "/report/")] == ["request.user check"]

@@ -40,55 +40,59 @@ def resolve_js_spec(importer: str, spec: str) -> str | None:
     return None
 
 
+_JS_IMPORT = re.compile(
+    r"""^[ \t]*import\s+(?!type\b)([\w$*{},\s]+?)\s+from\s+['"]([^'"]+)['"]"""
+    r"""|^[ \t]*import\s+type\s+[\w$*{},\s]+?\s+from\s+['"][^'"]+['"]"""
+    r"""|(?:const|let|var)\s+([\w$]+|\{[^}=]*\})\s*=\s*(?:await\s+)?require\(\s*['"]([^'"]+)['"]\s*\)(?:\s*\.\s*([\w$]+))?""",
+    re.M | re.S)
+
+
 def extract_js(ctx: FileContext, facts: FileFacts) -> None:
-    root = ctx.js_root
+    """Regex-read (no parse needed): `import` declarations and `require` bindings."""
     out: list[Import] = []
-    for _i, m in ctx.matches(_Q_JS):
-        if "import" in m:
-            node = m["import"][0]
-            spec = ctx.node_text(m["source"][0]).strip("'\"`")
+    text = ctx.text
+    line, pos = 1, 0
+    for m in _JS_IMPORT.finditer(text):
+        line += text.count("\n", pos, m.start())
+        pos = m.start()
+        loc = ctx.loc(line)
+        if m.group(2):
+            spec = m.group(2)
             resolved = resolve_js_spec(ctx.path, spec)
-            loc = ctx.loc(node)
-            clause = next((c for c in node.named_children if c.type == "import_clause"), None)
-            if clause is None:
-                continue
-            for c in clause.named_children:
-                if c.type == "identifier":
-                    out.append(Import(loc, ctx.node_text(c), spec, "default", resolved))
-                elif c.type == "namespace_import":
-                    ident = next((x for x in c.named_children if x.type == "identifier"), None)
-                    if ident is not None:
-                        out.append(Import(loc, ctx.node_text(ident), spec, None, resolved))
-                elif c.type == "named_imports":
-                    for s in c.named_children:
-                        if s.type != "import_specifier":
-                            continue
-                        n = s.child_by_field_name("name")
-                        a = s.child_by_field_name("alias")
-                        if n is not None:
-                            out.append(Import(loc, ctx.node_text(a if a is not None else n), spec,
-                                              ctx.node_text(n), resolved))
-        elif "decl" in m:
-            if "req" in m and ctx.node_text(m["req"][0]) != "require":
-                continue
-            node = m["decl"][0]
-            spec = ctx.node_text(m["spec"][0]).strip("'\"`")
+            clause = " ".join(m.group(1).split())
+            default, _, rest = clause.partition(",") if not clause.startswith(("{", "*")) else ("", "", clause)
+            default = default.strip()
+            if default and re.fullmatch(r"[\w$]+", default):
+                out.append(Import(loc, default, spec, "default", resolved))
+            rest = rest.strip()
+            ns = re.match(r"\*\s*as\s+([\w$]+)", rest)
+            if ns:
+                out.append(Import(loc, ns.group(1), spec, None, resolved))
+            named = re.search(r"\{([^}]*)\}", rest)
+            if named:
+                for part in named.group(1).split(","):
+                    part = part.strip()
+                    if not part or part.startswith("type "):
+                        continue
+                    name, _, alias = part.partition(" as ")
+                    name, alias = name.strip(), alias.strip()
+                    if re.fullmatch(r"[\w$]+", name):
+                        out.append(Import(loc, alias or name, spec, name, resolved))
+        elif m.group(4):
+            spec = m.group(4)
             resolved = resolve_js_spec(ctx.path, spec)
-            loc = ctx.loc(node)
-            name = m["name"][0]
-            member = ctx.node_text(m["member"][0]) if "member" in m else None
-            if name.type == "identifier":
-                out.append(Import(loc, ctx.node_text(name), spec, member, resolved))
-            elif name.type == "object_pattern":
-                for c in name.named_children:
-                    if c.type == "shorthand_property_identifier_pattern":
-                        out.append(Import(loc, ctx.node_text(c), spec, ctx.node_text(c), resolved))
-                    elif c.type == "pair_pattern":
-                        k = c.child_by_field_name("key")
-                        v = c.child_by_field_name("value")
-                        if k is not None and v is not None and v.type == "identifier":
-                            out.append(Import(loc, ctx.node_text(v), spec, ctx.node_text(k), resolved))
-    del root
+            target, member = m.group(3), m.group(5)
+            if target.startswith("{"):
+                for part in target.strip("{} \n").split(","):
+                    part = part.strip()
+                    if not part:
+                        continue
+                    key, _, local = part.partition(":")
+                    key, local = key.strip(), (local.strip() or key.strip())
+                    if re.fullmatch(r"[\w$]+", key) and re.fullmatch(r"[\w$]+", local):
+                        out.append(Import(loc, local, spec, key, resolved))
+            else:
+                out.append(Import(loc, target, spec, member, resolved))
     facts.imports.extend(out)
 
 
@@ -134,4 +138,4 @@ def _extractors():
 
 
 EXTRACTORS = _extractors()
-_ = (re, Language)
+_ = Language

@@ -1167,8 +1167,15 @@ def _guard_name(ctext: str, sc: _Scope) -> str:
     return f"{words[0]} check" if words else _short(ctext, 40)
 
 
+_MARKER_HINT = re.compile(r"(?i)passw|bcrypt|argon|scrypt|hash|jwt|token|session|cookie|log_?out|sign|login|"
+                          r"webhook|construct_?event|timingsafe|hmac|digest|verify|oauth|code|mail|credential|"
+                          r"authenticat|logout_user|login_user")
+
+
 def text_markers(body: str) -> set[str]:
-    out = set()
+    out: set[str] = set()
+    if not _MARKER_HINT.search(body):
+        return out
     if N.PASSWORD_VERIFY.search(body):
         out.add("verifies-password")
     if N.PASSWORD_HASH.search(body):

@@ -14,10 +14,12 @@ from deploycheck.project.extract.routes._summary import EXTRA_FUNCTIONS
 from deploycheck.project.model import FileFacts, Role
 from deploycheck.project.parse import FileContext
 
-JS_TRIGGERS = ("401", "403", "nauthori", "orbidden", "jwt", "session", "Session", "token", "Token",
-               "find", "prisma", ".query(", "SELECT", "select", "INSERT", "UPDATE", "DELETE", "execute(",
-               "Repository", "supabase", "collection(", "knex", "db.", "redirect(", "throw", "Model", "sql`",
-               "getServerSession", "auth(", "currentUser", ".create(", ".update(", ".delete(", ".destroy(")
+JS_TRIGGERS = ("401", "403", "nauthori", "orbidden", "jwt", "session", "Session", "Token", "getToken",
+               "findBy", "findOne", "findMany", "findUnique", "findFirst", "findAll", "findById", ".find({", "prisma",
+               ".query(", "SELECT", "INSERT", "UPDATE", "DELETE", "execute(", "Repository", "supabase", "collection(",
+               "knex", "redirect(", "Model", "sql`", "getServerSession", "auth(", "currentUser", ".create(",
+               ".update(", ".delete(", ".destroy(", ".save(", "Service", "canActivate", "NestMiddleware",
+               "deleteOne", "updateOne", "insert(", ".from(")
 PY_TRIGGERS = ("401", "403", "abort(", "raise ", "session", "current_user", "execute(", ".query(", ".objects",
                "get_object_or_404", "db.", "Depends", "redirect(", "select(", "find_one", "request.user",
                "PermissionDenied", "jwt", "token")
