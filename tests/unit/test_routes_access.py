@@ -97,3 +97,11 @@ def test_sql_reader():
     info = read_sql("INSERT INTO t (a) VALUES ($1) ON CONFLICT (a) DO UPDATE SET a = EXCLUDED.a")
     assert info.upsert and info.op == "create"
     assert read_sql("hello world") is None
+
+
+def test_js_requested_id_compared_with_the_callers_own():
+    body = """
+      if (req.params.id !== req.user.id) return res.status(403).end();
+      res.json(await User.findById(req.params.id));
+    """
+    assert js_access(body) == (("read", True, "request", True, False),)

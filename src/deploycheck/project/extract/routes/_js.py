@@ -656,6 +656,11 @@ class JsAnalysis:
                     if any(N.PUBLIC_FLAG.search(m) for m in members) and (rejects or alt_rejects):
                         public.add(r)
                         markers.add("public-check")
+        # the requested id compared with the caller's own: `if (req.params.userId !== req.user.id) return 403`
+        if not owner_checked and re.search(r"!==?|===?", ctext) and (rejects or alt_rejects) and \
+                (N.REQUEST_SEED.search(ctext) or words & sc.request) and (words & sc.user or N.USER_EXPR.search(ctext)):
+            markers.add("owner-check")
+            owner_checked = True
         if owner_checked:
             return
         is_userish = bool(words & sc.user) or bool(N.USER_EXPR.search(ctext)) or bool(_AUTH_CALL.search(ctext)) \

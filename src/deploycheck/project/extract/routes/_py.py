@@ -382,6 +382,10 @@ class PyAnalysis:
             if any(N.PUBLIC_FLAG.search(m) for m in members) and (rejects or alt_rejects):
                 public.add(r)
                 markers.add("public-check")
+        if not owner_checked and re.search(r"!=|==", ctext) and (rejects or alt_rejects) and \
+                (N.REQUEST_SEED.search(ctext) or words & sc.request) and (words & sc.user or N.USER_EXPR.search(ctext)):
+            markers.add("owner-check")
+            owner_checked = True
         if owner_checked:
             return
         userish = bool(words & sc.user) or bool(N.USER_EXPR.search(ctext)) or bool(_TOKEN_EXPR.search(ctext)) or \
