@@ -15,8 +15,8 @@ Linker = Callable[[Project], None]
 
 
 def _linkers() -> tuple[Linker, ...]:
-    from deploycheck.project.extract import cors, routes
-    return tuple(getattr(routes, "LINKERS", ())) + cors.LINKERS
+    from deploycheck.project.extract import cors, deploy, routes
+    return tuple(getattr(routes, "LINKERS", ())) + cors.LINKERS + tuple(deploy.LINKERS)
 
 
 def link(project: Project) -> None:

@@ -92,6 +92,8 @@ class EnvSetting:
     location: Location
     value: str | None = None         # literal value when the source has one; never printed
     kind: str = "value"              # "value" | "secret-ref" | "generated" | "from-service" | "declared" | "interpolated"
+    build_only: bool = False         # only the build sees it (Dockerfile ARG, netlify.toml environment,
+                                     # vercel.json build.env, Fly build args): not there when the server runs
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,6 +293,10 @@ class DeployConfig:
     health_path: str | None = None
     images: tuple[tuple[str, Location], ...] = ()     # container images referenced
     commands: tuple[tuple[str, Location], ...] = ()   # build/start/release commands
+    command_kinds: tuple[str, ...] = ()                # one per command, same order: "build" | "start" |
+                                                       # "release" (runs once per deploy, before start: Heroku
+                                                       # release, Fly release_command, Render preDeployCommand) |
+                                                       # "worker" | "cron" | "setup" | "deploy"
     runtime: str | None = None                         # pinned runtime version, if the config pins one
     environments: tuple[str, ...] = ()                 # environment names it defines
     dev_only: bool = False                             # e.g. a compose file for local development
