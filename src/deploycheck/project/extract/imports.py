@@ -15,7 +15,7 @@ import ast
 import posixpath
 import re
 
-from deploycheck.project.model import FileFacts, Import, Language, Role
+from deploycheck.project.model import FileFacts, Import, Role
 from deploycheck.project.parse import FileContext
 
 _Q_JS = """
@@ -138,4 +138,3 @@ def _extractors():
 
 
 EXTRACTORS = _extractors()
-_ = Language

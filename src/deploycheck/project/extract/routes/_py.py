@@ -172,8 +172,6 @@ class PyAnalysis:
                 sc.user.add(p.arg)
         sc.body_names |= set(body_params or ())
         sc.request |= sc.body_names
-        if "self" in names and cls:
-            pass
         accesses: list[DataAccess] = []
         access_ids: dict[int, int] = {}
         guards: list[Guard] = []

@@ -130,7 +130,6 @@ def run(ctx: FileContext, facts: FileFacts) -> None:
         if cls is not None or not isinstance(fn, FUNC):
             continue
         decos = fn.decorator_list
-        route_idx = None
         for i, d in enumerate(decos):
             if not isinstance(d, ast.Call) or not isinstance(d.func, ast.Attribute):
                 # @bp.before_request / @app.before_request
@@ -155,7 +154,6 @@ def run(ctx: FileContext, facts: FileFacts) -> None:
             methods = [m.upper() for m in str_list(kw(d, "methods"))] if verb == "route" else [_VERBS[verb]]
             if not methods:
                 methods = ["GET"]
-            route_idx = i
             guards = []
             for below in decos[i + 1:]:
                 ref = ref_for(below)
@@ -176,7 +174,6 @@ def run(ctx: FileContext, facts: FileFacts) -> None:
                 routes.append(Route(m, rpath, "flask", Location(path, d.lineno, d.col_offset + 1), handler=s.id,
                                     handler_location=Location(path, fn.lineno), guards=tuple(guards) + s.body_guards,
                                     params=py_params(rpath), mount=r.id, name=fn.name, markers=tuple(inert)))
-        del route_idx
     # calls: register_blueprint, add_url_rule, before_request(fn)
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):

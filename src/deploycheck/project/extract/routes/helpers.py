@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 
-from deploycheck.project.extract.routes._js import FN_TYPES, analysis
+from deploycheck.project.extract.routes._js import analysis
 from deploycheck.project.extract.routes._summary import EXTRA_FUNCTIONS
 from deploycheck.project.model import FileFacts, Role
 from deploycheck.project.parse import FileContext

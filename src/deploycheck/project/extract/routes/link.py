@@ -24,8 +24,7 @@ from dataclasses import replace
 from deploycheck.project.extract.routes import _names as N
 from deploycheck.project.extract.routes._js import call_method_op
 from deploycheck.project.extract.routes._summary import (EXTRA_EXPORTS, EXTRA_FUNCTIONS, EXTRA_GLOBALS, EXTRA_MOUNTS,
-                                                         EXTRA_ROUTERS, Export, FnSummary, GlobalGuard, Mount, Ref,
-                                                         Router)
+                                                         EXTRA_ROUTERS, FnSummary, Mount, Ref, Router)
 from deploycheck.project.model import DataAccess, Guard, Import, Project, Route
 
 _JS_EXTS = (".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts")
@@ -891,5 +890,3 @@ def link_routes(project: Project) -> None:
         return
     Linker(project).run()
 
-
-_ = (Export, GlobalGuard)
