@@ -135,3 +135,17 @@ def test_controller_functions_in_another_module():
     (r,) = by_key(files).values()
     assert r.handler == "controllers/notes.js#getNote@2"
     assert [(a.op, a.callee, a.key, a.single) for a in r.accesses] == [("read", "Note.findById", "request", True)]
+
+
+def test_middleware_registered_with_all_covers_the_routes_after_it():
+    files = {
+        "app.js": """
+            const express = require('express');
+            const app = express();
+            function requireUser(req, res, next) { if (!req.session.user) return res.redirect('/login'); next(); }
+            app.get('/', (req, res) => res.send('home'));
+            app.all('/app/*', requireUser);
+            app.get('/app/dashboard', (req, res) => res.send('dash'));
+        """,
+    }
+    assert table(files) == [("GET", "/", []), ("GET", "/app/dashboard", ["requireUser"])]

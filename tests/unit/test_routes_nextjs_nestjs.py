@@ -184,3 +184,29 @@ def test_body_guard_forms():
     rows = {r.path: [g.name for g in r.guards if g.is_auth] for r in __import__("routes_helpers").routes(files)}
     assert rows == {"/api/a": ["supabase.auth.getUser() check"], "/api/b": ["currentUser() check"],
                     "/api/c": ["auth() check"], "/api/d": ["req.user check"]}
+
+
+def test_middleware_that_delegates_to_a_helper_module():
+    files = {
+        "middleware.ts": """
+            import { type NextRequest } from 'next/server';
+            import { updateSession } from '@/lib/supabase/middleware';
+            export async function middleware(request: NextRequest) {
+              return await updateSession(request);
+            }
+            export const config = { matcher: ['/((?!_next/static|favicon.ico).*)'] };
+        """,
+        "lib/supabase/middleware.ts": """
+            import { NextResponse, type NextRequest } from 'next/server';
+            export async function updateSession(request: NextRequest) {
+              const supabase = createServerClient();
+              const { data: { user } } = await supabase.auth.getUser();
+              if (!user && !request.nextUrl.pathname.startsWith('/login')) {
+                return NextResponse.redirect(new URL('/login', request.url));
+              }
+              return NextResponse.next();
+            }
+        """,
+        "app/api/todos/route.ts": "export async function GET() { return Response.json([]); }\n",
+    }
+    assert table(files) == [("GET", "/api/todos", ["updateSession"])]

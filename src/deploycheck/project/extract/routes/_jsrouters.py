@@ -268,6 +268,10 @@ class JsRouterFile:
             return
         handler_node = rest[-1] if rest else None
         middles = rest[:-1] if rest else []
+        # `app.all('/api/*', requireAuth)` / `router.get('*', checkUser)`: middleware registered like a route
+        if rest and fw in ("express", "hono") and (method == "all" or path.endswith("*")) and self._is_middleware(handler_node):
+            self._mount(call, rid, path, rest, kind="use")
+            return
         guards: list[Guard] = []
         # Fastify: app.get(path, { onRequest: [...] }, handler) / app.get(path, opts) with opts.handler
         for m in middles:
@@ -294,6 +298,19 @@ class JsRouterFile:
             method=meth, path=path, framework=fw, location=Location(loc.path, loc.line, loc.column),
             handler=handler_id, handler_location=handler_loc, guards=tuple(guards), params=_params(path),
             mount=rid, name=name, markers=("dev-only",) if js.dev_only(call) else ()))
+
+    def _is_middleware(self, node: ts.Node | None) -> bool:
+        """A function that passes control on (`next()` / `await next()`), or a name that says it guards."""
+        js = self.js
+        n = js.unwrap(node) if node is not None else None
+        if n is None:
+            return False
+        if n.type == "identifier" and n.text is not None and js.text(n) in js.top_functions:
+            n = js.top_functions[js.text(n)]
+        if n.type in FN_TYPES:
+            f = js.fn(n)
+            return len(f.params) >= 3 or bool(re.search(r"\bnext\s*\(", js.text(n))) and len(f.params) >= 2
+        return bool(N.name_says_auth(js.text(n)))
 
     def _handler(self, node: ts.Node | None) -> tuple[str | None, Location | None, str | None]:
         """(Function.id, location, name as written) of a handler expression; summarises it."""

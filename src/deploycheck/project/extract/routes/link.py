@@ -565,7 +565,14 @@ class Linker:
                     continue
                 if any(_matches(p, route.path) for p in gg.exempt):
                     continue
-                out.append(gg.guard)
+                g = gg.guard
+                if gg.ref is not None and not g.is_auth and g.location is not None:
+                    got = self.resolve(g.location.path or "", gg.ref.text)
+                    if got is not None and got[0] == "fn":
+                        v = self.fn_guard(got[1])
+                        if v is not None and v[0]:
+                            g = replace(g, is_auth=True, role=v[1])
+                out.append(g)
             elif gg.framework == fw and not public:
                 g = gg.guard
                 if gg.matcher and fw == "nestjs" and not _nest_matches(gg.matcher, route, self._own_prefix("nestjs#global")):

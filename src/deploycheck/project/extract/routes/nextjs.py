@@ -21,7 +21,7 @@ import tree_sitter as ts
 from deploycheck.core import Location
 from deploycheck.project.extract.routes import _names as N
 from deploycheck.project.extract.routes._js import FN_TYPES, analysis
-from deploycheck.project.extract.routes._summary import EXTRA_FUNCTIONS, EXTRA_GLOBALS, FnSummary, GlobalGuard
+from deploycheck.project.extract.routes._summary import EXTRA_FUNCTIONS, EXTRA_GLOBALS, FnSummary, GlobalGuard, Ref
 from deploycheck.project.model import FileFacts, Guard, Role, Route
 from deploycheck.project.parse import FileContext
 
@@ -396,9 +396,13 @@ def _middleware(ctx: FileContext, facts: FileFacts) -> None:
     exempt: list[str] = []
     value = exports.get("default", exports.get("middleware", exports.get("proxy", (None, None))))[0]
     loc = Location(ctx.path, 1)
+    helper_ref = None
     if re.search(r"""export\s*\{\s*default\s*\}\s*from\s*['"]next-auth/middleware['"]""", text) or \
             re.search(r"""export\s+default\s+withAuth\b""", text):
         guard = Guard("next-auth middleware", "middleware", loc, scope="middleware.ts")
+    elif re.search(r"""export\s*\{\s*auth\s+as\s+(?:middleware|default|proxy)\s*\}|export\s+default\s+(?:NextAuth\([^)]*\)\.)?auth\b""", text):
+        # Auth.js v5: `export { auth as middleware }` - the `authorized` callback decides, usually "signed in"
+        guard = Guard("Auth.js middleware (authorized callback)", "middleware", loc, scope="middleware.ts")
     elif value is not None:
         fn, wrap_guards, _name = _resolve_handler(ctx, value)
         vtext = js.text(value)
@@ -423,6 +427,12 @@ def _middleware(ctx: FileContext, facts: FileFacts) -> None:
             elif s is not None and s.guard is not None:
                 guard = Guard(s.body_guards[0].name if s.body_guards else "middleware", "middleware", loc,
                               scope="middleware.ts", role=s.role)
+            if guard is None and s is not None:
+                # `return await updateSession(request)`: a helper in another module may do the checking
+                helper = next((c.callee for c in s.calls if "." not in c.callee or c.callee.count(".") == 1), None)
+                if helper:
+                    helper_ref = Ref(helper, "ref", line=loc.line or 1)
+                    guard = Guard(helper, "middleware", loc, scope="middleware.ts", is_auth=False)
             if guard is not None and fn is not None:
                 # path tests inside the body narrow what it protects: pathname.startsWith('/dashboard')
                 body = js.text(fn)
@@ -436,7 +446,7 @@ def _middleware(ctx: FileContext, facts: FileFacts) -> None:
     if guard is None:
         return
     facts.extra.setdefault(EXTRA_GLOBALS, []).append(
-        GlobalGuard("nextjs", guard, matcher=tuple(matcher), exempt=tuple(exempt)))
+        GlobalGuard("nextjs", guard, matcher=tuple(matcher), exempt=tuple(exempt), ref=helper_ref))
 
 
 def _narrow(matcher: list[str], protected: list[str]) -> list[str]:
