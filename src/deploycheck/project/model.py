@@ -178,6 +178,7 @@ class CorsSetting:
 class Guard:
     name: str                        # "requireLogin", "login_required", "Depends(get_current_user)"
     kind: str                        # "middleware" | "decorator" | "dependency" | "body" | "config" | "hook"
+                                     # | "global" (NestJS global guard) | "mixin" (Django) | "framework" (Django admin)
     location: Location | None = None
     scope: str = "route"             # "app" | "router" | "route" | "body" | "middleware.ts"
     is_auth: bool = True             # False for middleware that is known not to authenticate
