@@ -100,3 +100,24 @@ def test_hono_sub_apps_base_path_and_use_patterns():
         ("GET", "/api/open", []),
     ]
     assert by_key(HONO)[("GET", "/api/open")].framework == "hono"
+
+
+def test_hono_cloudflare_bindings_count_as_data():
+    files = {
+        "src/index.ts": """
+            import { Hono } from 'hono';
+            const app = new Hono();
+            app.delete('/notes/:id', async (c) => {
+              await c.env.NOTES.delete(`note:${c.req.param('id')}`);
+              return c.body(null, 204);
+            });
+            app.get('/notes/:id', async (c) => {
+              const row = await c.env.DB.prepare('SELECT * FROM notes WHERE id = ?').bind(c.req.param('id')).first();
+              return c.json(row);
+            });
+            export default app;
+        """,
+    }
+    rows = by_key(files)
+    assert [(a.op, a.key) for a in rows[("DELETE", "/notes/:id")].accesses] == [("delete", "request")]
+    assert [(a.op, a.key, a.single) for a in rows[("GET", "/notes/:id")].accesses] == [("read", "request", True)]

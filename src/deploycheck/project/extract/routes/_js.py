@@ -903,6 +903,15 @@ class JsAnalysis:
         if root and root in sc.records and names[0] in ("save", "destroy", "remove", "deleteOne", "update", "set", "delete"):
             op = "update" if names[0] in ("save", "update", "set") else "delete"
             return DataAccess(loc, op, f"{root}.{names[0]}", None, single=True, key="record", key_text=root)
+        # --- Cloudflare KV / R2 bindings: env.NOTES.get(key), KV.put(key, value), env.BUCKET.delete(key)
+        if root and len(segs) == 1 and names[0] in ("get", "put", "delete", "list", "getWithMetadata") and (
+                re.search(r"(?:^|\.)env\.[A-Z][A-Z0-9_]*$", root) or re.fullmatch(r"(?i)\w*kv|\w*_kv|kv\w*", root.split(".")[-1])):
+            args = segs[0][1]
+            first = args.named_children[0] if args is not None and args.named_children else None
+            op = {"get": "read", "getWithMetadata": "read", "list": "read", "put": "write", "delete": "delete"}[names[0]]
+            kt = self.text(first) if first is not None and names[0] != "list" else None
+            return DataAccess(loc, op, f"{root}.{names[0]}", root.split(".")[-1], single=kt is not None,
+                              key=self.key_kind(kt, sc) if kt else None, key_text=_short(kt) if kt else None)
         # --- object storage writes
         if re.search(r"(?i)\b(s3|bucket|storage|blob|cloudinary|uploader|r2|gcs|minio)\b", callee) and \
                 re.search(r"(?i)put|upload|send|save|delete|remove|write", names[-1]):
