@@ -1,7 +1,7 @@
 """Express routes: full paths across files, methods, handler ids, guards in registration order."""
 from __future__ import annotations
 
-from routes_helpers import by_key, table
+from routes_helpers import by_key, routes, table
 
 APP = {
     "src/app.js": """
@@ -149,3 +149,29 @@ def test_middleware_registered_with_all_covers_the_routes_after_it():
         """,
     }
     assert table(files) == [("GET", "/", []), ("GET", "/app/dashboard", ["requireUser"])]
+
+
+def test_cycles_in_mounts_and_re_exports_do_not_hang():
+    files = {
+        "a.js": """
+            const express = require('express');
+            const b = require('./b');
+            const router = express.Router();
+            router.use('/b', b);
+            router.get('/x', (req, res) => res.end());
+            module.exports = router;
+        """,
+        "b.js": """
+            const express = require('express');
+            const a = require('./a');
+            const router = express.Router();
+            router.use('/a', a);
+            router.get('/y', (req, res) => res.end());
+            module.exports = router;
+        """,
+        "c.js": "module.exports = require('./d');\n",
+        "d.js": "module.exports = require('./c');\n",
+    }
+    paths = {r.path for r in routes(files)}
+    assert "/x" in {p[-2:] for p in paths} or any(p.endswith("/x") for p in paths)
+    assert any(p.endswith("/y") for p in paths)
