@@ -73,6 +73,7 @@ def run(args: argparse.Namespace, env: Environment) -> int:
     table = Table(show_lines=False, header_style="bold", expand=False)
     for col in ("method", "path", "handler", "guard"):
         table.add_column(col, overflow="fold")
+    plain = len(rows) > 400      # a rich table of thousands of rows is slow: print aligned lines instead
     unguarded = 0
     problems = 0
     for r in rows:
@@ -90,9 +91,13 @@ def run(args: argparse.Namespace, env: Environment) -> int:
             problems += len(r["findings"])
             text += "  ⚠ " + "; ".join(f"{f['rule']} at {f['path']}:{f['line']}" for f in r["findings"])
             style = "red"
-        table.add_row(Text(r["method"]), Text(r["path"]), Text(f"{where['path']}:{where['line']}" if where else "?"),
-                      Text(text, style=style) if style else Text(text))
-    con.print(table)
+        handler = f"{where['path']}:{where['line']}" if where else "?"
+        if plain:
+            env.stdout.write(f"{r['method']:<7} {r['path']}  {handler}  {text}\n")
+        else:
+            table.add_row(Text(r["method"]), Text(r["path"]), Text(handler), Text(text, style=style) if style else Text(text))
+    if not plain:
+        con.print(table)
     public = sum(1 for r in rows if r["public_reason"])
     con.print(Text(f"{len(rows)} route(s): {len(rows) - unguarded - public} guarded, {public} public by design, "
                    f"{unguarded} without a guard; {problems} auth problem(s)"))

@@ -164,6 +164,15 @@ class _Scope:
     body_names: set[str] = field(default_factory=set)  # names bound to the whole body
     origins: dict[str, str] = field(default_factory=dict)  # user name -> the auth call it came from
     request_objs: set[str] = field(default_factory=lambda: {"req", "request"})
+    _req_rx: "re.Pattern[str] | None" = None
+
+    @property
+    def req_rx(self) -> "re.Pattern[str]":
+        """`<request object>.params|query|body` for this function's request parameter names."""
+        if self._req_rx is None:
+            names = "|".join(sorted(re.escape(o) for o in self.request_objs))
+            self._req_rx = re.compile(rf"(?<![\w$.])(?:{names})\s*(?:\?\.|\.)\s*(?:params|query|body)\b")
+        return self._req_rx
 
 
 def analysis(ctx: FileContext) -> "JsAnalysis":
@@ -428,6 +437,7 @@ class JsAnalysis:
             first = next(iter(f.params[0]))
             if first not in ("c", "ctx", "context") and first not in sc.request:
                 sc.request_objs.add(first)
+                sc._req_rx = None
         start, end = fn_node.start_byte, fn_node.end_byte
         spans = ranges or [(start, end)]
 
@@ -576,7 +586,7 @@ class JsAnalysis:
             sc.body_keys |= set(self.pattern_keys(target))
         # request input
         is_request = bool(N.REQUEST_SEED.search(vtext)) or self._mentions(vtext, sc.request) or \
-            any(re.match(rf"^(?:await\s+)?{re.escape(o)}\s*\.\s*(?:params|query|body)\b", vtext) for o in sc.request_objs)
+            bool(sc.req_rx.match(re.sub(r"^await\s+", "", vtext)))
         is_body = bool(re.search(r"\.\s*body\b|\.json\s*\(\s*\)|formData|get_json|\.form\b|parseBody", vtext)) or \
             self._mentions(vtext, sc.body_names)
         if is_request and not self._is_call_of_unknown(inner):
@@ -615,8 +625,7 @@ class JsAnalysis:
     def key_kind(self, text: str, sc: _Scope) -> str:
         if not text:
             return "other"
-        if N.REQUEST_SEED.search(text) or any(
-                re.search(rf"\b{re.escape(o)}\s*(?:\?\.|\.)\s*(?:params|query|body)\b", text) for o in sc.request_objs):
+        if N.REQUEST_SEED.search(text) or sc.req_rx.search(text):
             return "request"
         words = set(roots(text))
         if words & sc.request:
@@ -1181,31 +1190,26 @@ def _guard_name(ctext: str, sc: _Scope) -> str:
     return f"{words[0]} check" if words else _short(ctext, 40)
 
 
-_MARKER_HINT = re.compile(r"(?i)passw|bcrypt|argon|scrypt|hash|jwt|token|session|cookie|log_?out|sign|login|"
-                          r"webhook|construct_?event|timingsafe|hmac|digest|verify|oauth|code|mail|credential|"
-                          r"authenticat|logout_user|login_user")
+# Each marker's regex runs only when one of its cheap substrings occurs in the (lower-cased) body.
+_MARKERS: tuple[tuple[str, tuple[str, ...], "re.Pattern[str]"], ...] = (
+    ("verifies-password", ("compare", "verify", "check_password", "password", "credential"), N.PASSWORD_VERIFY),
+    ("hashes-password", ("hash", "set_password", "signup", "genSalt".lower()), N.PASSWORD_HASH),
+    ("issues-token", ("sign", "token", "login", "session"), N.TOKEN_ISSUE),
+    ("sets-session", ("session", "cookie"), N.SESSION_SET),
+    ("ends-session", ("logout", "signout", "sign_out", "destroy", "clear", "cookie", "flush", "invalidate"), N.SESSION_END),
+    ("verifies-signature", ("webhook", "constructevent", "construct_event", "timingsafe", "hmac", "compare_digest",
+                            "verify", "signature", "validaterequest", "validate_request"), N.SIGNATURE_VERIFY),
+    ("oauth-exchange", ("oauth", "token", "code", "grant", "callback", "authlib", "authorization"), N.OAUTH_EXCHANGE),
+    ("sends-email", ("mail",), N.EMAIL_SEND),
+)
 
 
 def text_markers(body: str) -> set[str]:
     out: set[str] = set()
-    if not _MARKER_HINT.search(body):
-        return out
-    if N.PASSWORD_VERIFY.search(body):
-        out.add("verifies-password")
-    if N.PASSWORD_HASH.search(body):
-        out.add("hashes-password")
-    if N.TOKEN_ISSUE.search(body):
-        out.add("issues-token")
-    if N.SESSION_SET.search(body):
-        out.add("sets-session")
-    if N.SESSION_END.search(body):
-        out.add("ends-session")
-    if N.SIGNATURE_VERIFY.search(body):
-        out.add("verifies-signature")
-    if N.OAUTH_EXCHANGE.search(body):
-        out.add("oauth-exchange")
-    if N.EMAIL_SEND.search(body):
-        out.add("sends-email")
+    low = body.lower()
+    for name, hints, rx in _MARKERS:
+        if any(h in low for h in hints) and rx.search(body):
+            out.add(name)
     return out
 
 

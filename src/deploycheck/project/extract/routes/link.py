@@ -57,7 +57,7 @@ class Linker:
             path = i.location.path if i.location else None
             if not path or not i.local or i.local.startswith("*"):
                 continue
-            if i.resolved is None:
+            if i.resolved is None and (path.endswith(".py") or i.source.startswith((".", "@/", "~/", "#/", "$lib/", "src/"))):
                 i = replace(i, resolved=_resolved_spec(path, i.source))
             if i.imported == "*":
                 i = replace(i, imported=None)
