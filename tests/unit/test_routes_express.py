@@ -175,3 +175,34 @@ def test_cycles_in_mounts_and_re_exports_do_not_hang():
     paths = {r.path for r in routes(files)}
     assert "/x" in {p[-2:] for p in paths} or any(p.endswith("/x") for p in paths)
     assert any(p.endswith("/y") for p in paths)
+
+
+def test_route_modules_called_with_the_app_keep_middleware_order():
+    files = {
+        "server.js": """
+            const express = require('express');
+            const { verifyToken } = require('./middleware/authJwt');
+            const app = express();
+            require('./routes/public.routes')(app);
+            app.use(verifyToken);
+            require('./routes/user.routes')(app);
+        """,
+        "middleware/authJwt.js": """
+            exports.verifyToken = (req, res, next) => {
+              const token = req.headers['x-access-token'];
+              if (!token) return res.status(403).send({ message: 'No token provided!' });
+              next();
+            };
+        """,
+        "routes/public.routes.js": """
+            module.exports = function (app) {
+              app.get('/api/test/all', (req, res) => res.send('public'));
+            };
+        """,
+        "routes/user.routes.js": """
+            module.exports = (app) => {
+              app.get('/api/test/user', (req, res) => res.send('user'));
+            };
+        """,
+    }
+    assert table(files) == [("GET", "/api/test/all", []), ("GET", "/api/test/user", ["verifyToken"])]

@@ -211,6 +211,11 @@ def assess_route(r: Route, owned: set[str], public_targets: frozenset[str] | set
             continue
         if a.op == "read" and _norm(a.target) in public_targets:
             continue
+        if a.op == "read" and re.fullmatch(r"(?i)users?|accounts?|profiles?|members?|people|persons?|authors?",
+                                           _plain(a.target)):
+            # a user record has no owner column: showing another member's profile is a product decision;
+            # changing or deleting one is not (writes stay)
+            continue
         verb = {"read": "loads", "update": "updates", "delete": "deletes"}.get(a.op, "changes")
         findings.append(UNSCOPED_RECORD_ACCESS.at(
             Location(a.location.path, a.location.line, a.location.column),

@@ -596,6 +596,11 @@ class JsAnalysis:
                     sc.body_names.add(self.text(target))
                 sc.body_keys |= set(self.pattern_keys(target))
             return
+        # a credential from the request: `const token = req.headers['x-access-token']`, `req.cookies.session`
+        if re.search(r"(?i)\.\s*(?:headers|cookies|signedCookies)\b|\.\s*(?:header|get)\s*\(\s*['\"](?:authorization|x-[\w-]*(?:token|key|auth)[\w-]*|cookie)",
+                     vtext) and re.search(r"(?i)token|auth|key|session|bearer|jwt|cookie", vtext):
+            sc.user |= set(names)
+            return
         # the authenticated user / session
         m = _AUTH_CALL.search(vtext)
         if m or N.USER_EXPR.search(vtext) or self._mentions(vtext, sc.user):
@@ -671,6 +676,11 @@ class JsAnalysis:
             markers.add("owner-check")
             owner_checked = True
         if owner_checked:
+            # `if (!session?.user || params.userId !== session.user.id) return 403` also turns away anonymous callers
+            if (auth_rejects or rejects) and re.search(
+                    r"!\s*\(?\s*(?:[\w$]+\s*(?:\?\.|\.)\s*)*(?:session|user|userId|currentUser|auth)\b", ctext) and \
+                    (words & sc.user or N.USER_EXPR.search(ctext)):
+                guards.append(Guard(_guard_name(ctext, sc), "body", self.ctx.loc(node), scope="body"))
             return
         is_userish = bool(words & sc.user) or bool(N.USER_EXPR.search(ctext)) or bool(_AUTH_CALL.search(ctext)) \
             or bool(_TOKEN_EXPR.search(ctext))

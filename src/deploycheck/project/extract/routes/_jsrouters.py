@@ -100,6 +100,7 @@ class JsRouterFile:
                 self._registration(call, obj, method, args)
             except RecursionError:  # pragma: no cover
                 continue
+        self._route_modules()
         self._exports()
         if not self.routes and not self.mounts:
             if self.summaries:
@@ -443,6 +444,37 @@ class JsRouterFile:
         self.mounts.append(Mount(parent, prefix, Location(loc.path, loc.line, loc.column), tuple(refs), kind=kind,
                                  guards=guards, framework=self.routers[parent].framework if parent in self.routers else "",
                                  encapsulated=encapsulated, dev_only=self.js.dev_only(call)))
+
+    def _route_modules(self) -> None:
+        """`require('./routes/users')(app)` / `registerRoutes(app)`: a function that registers routes on the app
+        it is given is mounted where it is called (in order, so earlier `app.use(auth)` covers it)."""
+        js = self.js
+        if not self.var_routers:
+            return
+        for call in js.items("call", 0, len(self.ctx.data)):
+            args = call.child_by_field_name("arguments")
+            if args is None or args.type != "arguments":
+                continue
+            kids = [a for a in args.named_children if a.type != "comment"]
+            if not kids or kids[0].type != "identifier" or js.text(kids[0]) not in self.var_routers:
+                continue
+            fn = call.child_by_field_name("function")
+            if fn is None:
+                continue
+            if fn.type == "member_expression" and js.text(fn.child_by_field_name("property")) in _REG_METHODS:
+                continue
+            ref = self.ref(fn)
+            if ref is None or ref.kind == "router":
+                continue
+            if ref.kind == "function" and ref.fn:
+                f = next((x for x in js.functions if f"{self.ctx.path}#{x.name or '<anonymous>'}@{x.line}" == ref.fn), None)
+                if f is not None:
+                    ref = Ref(ref.text, "router", router=f"{self.ctx.path}#{f.name or '<anonymous>@' + str(f.line)}",
+                              line=ref.line)
+            rid = self.var_routers[js.text(kids[0])]
+            loc = self.ctx.loc(call)
+            self.mounts.append(Mount(rid, "", Location(loc.path, loc.line, loc.column), (ref,), kind="use",
+                                     framework=self.routers[rid].framework, dev_only=js.dev_only(call)))
 
     # ------------------------------------------------------------------ framework specifics (fastify.py / hono.py)
     def _route_options(self, obj: ts.Node) -> list[Guard]:
