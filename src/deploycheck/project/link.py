@@ -15,8 +15,9 @@ Linker = Callable[[Project], None]
 
 
 def _linkers() -> tuple[Linker, ...]:
-    from deploycheck.project.extract import cors, deploy, routes
-    return tuple(getattr(routes, "LINKERS", ())) + cors.LINKERS + tuple(deploy.LINKERS)
+    from deploycheck.project.extract import calls, cors, deploy, routes
+    # routes first: the calls linker marks the handlers the route extractors found
+    return tuple(getattr(routes, "LINKERS", ())) + cors.LINKERS + tuple(deploy.LINKERS) + calls.LINKERS
 
 
 def link(project: Project) -> None:
