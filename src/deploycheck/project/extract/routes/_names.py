@@ -136,10 +136,10 @@ PASSWORD_HASH = re.compile(
     r"(?ix)(?:bcrypt|bcryptjs|argon2|scrypt|pwd_context)\s*\.\s*(?:hash|hashSync|genSalt)\b|"
     r"(?<![a-z])(?:hash_?password|generate_password_hash|make_password|set_password|create_?user_?with|signUp)\s*\(")
 TOKEN_ISSUE = re.compile(
-    r"(?ix)\bjwt\s*\.\s*(?:sign|encode)\b|\bnew\s+SignJWT\b|(?<![a-z])(?:create_?access_?token|create_?refresh_?token|"
-    r"generate_?(access_?)?token|sign_?token|issue_?token|create_?token|encode_?jwt|signAccessToken|"
-    r"create_?session|createSessionCookie|lucia\.createSession|login_user|auth_login|django_login)\s*\("
-    r"|\breq\.login\s*\(|\brequest\.login\s*\(|\blogin\s*\(\s*request\s*,")
+    r"(?i)\b(?:jwt\s*\.\s*(?:sign|encode)\b|new\s+SignJWT\b|"
+    r"(?:create_?access_?token|create_?refresh_?token|generate_?(?:access_?)?token|sign_?token|issue_?token|"
+    r"create_?token|encode_?jwt|signAccessToken|create_?session|createSessionCookie|login_user|auth_login|"
+    r"django_login)\s*\(|(?:req|request)\.login\s*\(|login\s*\(\s*request\s*,)|\blucia\.createSession\s*\(")
 SESSION_SET = re.compile(
     r"""(?x)\b(?:req|request)\s*\.\s*session\s*(?:\.\s*\w+|\[[^\]]+\])\s*=(?!=)|\bsession\s*\[\s*['"]\w+['"]\s*\]\s*=(?!=)"""
     r"""|\bsession\s*\.\s*(?:user|userId|user_id)\s*=(?!=)|\bsession\s*\.\s*save\s*\(|\bcookies\s*\(\s*\)\s*\.\s*set\s*\("""
@@ -149,11 +149,11 @@ SESSION_END = re.compile(
     r"(?<![a-z])(?:logout_user|logout|sign_?out|signOut|invalidate_?session|clearCookie|clear_cookie|delete_cookie)\s*\("
     r"|\bcookies\s*\(\s*\)\s*\.\s*delete\s*\(")
 SIGNATURE_VERIFY = re.compile(
-    r"(?ix)\bwebhooks\s*\.\s*construct_?event(Async)?\b|\bWebhook\s*\.\s*construct_event\b|\bconstructEvent(Async)?\s*\("
-    r"|\bnew\s+Webhook\s*\(|\bWebhook\s*\(|\.\s*verify\s*\(\s*(?:payload|body|rawBody|raw_body|text|req\.body|request\.body|await)"
-    r"|timingSafeEqual|compare_digest|(?<![a-z])(?:verify_?(webhook|signature|hmac|slack|github|request_signature)\w*|"
-    r"validate_?(webhook|signature)\w*|check_?signature|is_?valid_?signature|validateRequest|validate_request)\s*\("
-    r"|\bcreateHmac\s*\(|\bhmac\s*\.\s*new\s*\(")
+    r"(?i)\b(?:webhooks\s*\.\s*construct_?event(?:Async)?\b|Webhook\s*\.\s*construct_event\b|constructEvent(?:Async)?\s*\(|"
+    r"new\s+Webhook\s*\(|Webhook\s*\(|timingSafeEqual|compare_digest|createHmac\s*\(|hmac\s*\.\s*new\s*\(|"
+    r"(?:verify_?(?:webhook|signature|hmac|slack|github|request_signature)\w*|validate_?(?:webhook|signature)\w*|"
+    r"check_?signature|is_?valid_?signature|validateRequest|validate_request)\s*\()"
+    r"|\.\s*verify\s*\(\s*(?:payload|body|rawBody|raw_body|text|req\.body|request\.body|await)")
 OAUTH_EXCHANGE = re.compile(
     r"(?ix)exchangeCodeForSession|exchange_?code|authorize_?access_?token|fetch_?token|get_?access_?token|"
     r"grant_type\W+authorization_code|oauth[\w/]*access_token|/oauth/token|/token\b.*\bcode\b|getToken\s*\(\s*\{?\s*code|"
