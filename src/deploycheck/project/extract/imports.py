@@ -48,7 +48,12 @@ _JS_IMPORT = re.compile(
 
 
 def extract_js(ctx: FileContext, facts: FileFacts) -> None:
-    """Regex-read (no parse needed): `import` declarations and `require` bindings."""
+    """Regex-read (no parse needed): `import` declarations and `require` bindings. React components
+    (client code, .jsx/.tsx outside route handlers and server actions) register no routes, guards or
+    data helpers, so their imports are not needed."""
+    if ctx.client_side or (ctx.path.endswith((".tsx", ".jsx")) and not re.search(
+            r"(?:^|/)(?:route|middleware|proxy)\.[jt]sx$|(?:^|/)pages/api/", ctx.path) and "use server" not in ctx.text):
+        return
     out: list[Import] = []
     text = ctx.text
     line, pos = 1, 0
