@@ -206,3 +206,23 @@ def test_route_modules_called_with_the_app_keep_middleware_order():
         """,
     }
     assert table(files) == [("GET", "/api/test/all", []), ("GET", "/api/test/user", ["verifyToken"])]
+
+
+def test_guard_whose_rejection_falls_through_after_the_if():
+    files = {
+        "app.js": """
+            const express = require('express');
+            const passportConfig = require('./config/passport');
+            const app = express();
+            app.post('/account/profile', passportConfig.isAuthenticated, (req, res) => res.end());
+        """,
+        "config/passport.js": """
+            exports.isAuthenticated = (req, res, next) => {
+              if (req.isAuthenticated()) {
+                return next();
+              }
+              res.redirect('/login');
+            };
+        """,
+    }
+    assert table(files) == [("POST", "/account/profile", ["passportConfig.isAuthenticated"])]

@@ -698,6 +698,10 @@ class JsAnalysis:
         negated = bool(_NEGATED.search(ctext))
         if (auth_rejects and negated) or (alt_rejects and not negated):
             guards.append(Guard(_guard_name(ctext, sc), "body", self.ctx.loc(node), scope="body"))
+        elif not negated and not alt_text and re.search(r"\bnext\s*\(|\breturn\b", cons_text) and \
+                self._rejects_after(node):
+            # `if (req.isAuthenticated()) return next(); res.redirect('/login')`: the rejection falls through
+            guards.append(Guard(_guard_name(ctext, sc), "body", self.ctx.loc(node), scope="body"))
 
     def dev_only(self, node: ts.Node) -> bool:
         """Inside the then-branch of `if (process.env.NODE_ENV !== 'production')` (or a like test)?"""
@@ -724,6 +728,14 @@ class JsAnalysis:
                 v = d.child_by_field_name("value")
                 return self.text(v) if v is not None else ""
         return ""
+
+    def _rejects_after(self, node: ts.Node) -> bool:
+        """Do the statements after this if (in the same block) answer 401/403 or redirect to a login?"""
+        parent = node.parent
+        if parent is None or parent.type not in ("statement_block", "program"):
+            return False
+        after = "".join(self.text(c) for c in parent.named_children if c.start_byte >= node.end_byte)
+        return bool(_AUTH_REJECT.search(after))
 
     def _rejects_around(self, call: ts.Node) -> bool:
         """Is this call the test of an if that rejects, or a statement of its own (a throwing assertion)?"""
@@ -896,6 +908,9 @@ class JsAnalysis:
                 tbl = self.string_value(segs[ci][1].named_children[0]) if segs[ci][1] is not None and segs[ci][1].named_children else None
                 return self._orm_access(loc, f"{root}.collection.{segs[ci + 1][0]}", tbl, segs[ci + 1][0], segs[ci + 1][1], sc)
         # --- Mongoose / Sequelize / TypeORM / repositories: Note.findById(id), this.repo.findOne({ where })
+        first_arg = segs[0][1].named_children[0] if segs[0][1] is not None and segs[0][1].named_children else None
+        if first_arg is not None and first_arg.type in FN_TYPES:
+            return None     # items.find(x => …), data.Records.find(function …): an array, not a model
         if root and segs[0][0] in MODEL_METHODS:
             base = root.split(".")[-1]
             model = None

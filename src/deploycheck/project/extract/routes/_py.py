@@ -685,7 +685,7 @@ class PyAnalysis:
     def _django_chain(self, loc, rtext, model, segs, sc, via_user: bool) -> DataAccess:
         names = [s[0] for s in segs]
         op = "read"
-        if "create" in names or "get_or_create" in names or "bulk_create" in names or "update_or_create" in names:
+        if any(n.startswith(("create", "acreate")) or n in ("get_or_create", "bulk_create", "update_or_create") for n in names):
             op = "create"
         elif "update" in names:
             op = "update"

@@ -529,7 +529,9 @@ class Linker:
             if got is None or got[0] != "fn":
                 op = call_method_op(c.callee)
                 root = c.callee.split(".")[0]
-                if op and "." in c.callee and (root in self.imports.get(s.path, {}) or c.callee.startswith("this.")) and \
+                imp = self.imports.get(s.path, {}).get(root)
+                local_module = imp is not None and (imp.resolved is not None and self.module_file(s.path, imp) is not None)
+                if op and "." in c.callee and (local_module or c.callee.startswith("this.")) and \
                         re.search(r"(?i)service|repo|model|dao|store|db|data|quer|crud|controller|api|client|manager|helper|lib", c.callee.rsplit(".", 1)[0]):
                     markers.add("calls-service")
                     kind = None
