@@ -137,7 +137,7 @@ _OWNER_CALL = re.compile(
 _TOKEN_EXPR = re.compile(
     r"(?i)headers\s*(?:\.\s*get\s*\(\s*|\[\s*|\.\s*)['\"]?(?:authorization|x-api-key|x-cron-secret|x-webhook-secret|x-secret|api-key|x-auth-token)"
     r"|\b(?:api_?key|apiKey|bearer|cron_?secret|CRON_SECRET|API_KEY|ADMIN_KEY|ADMIN_TOKEN|SECRET_KEY|INTERNAL_TOKEN|authHeader|auth_header|authorization)\b")
-_NEGATED = re.compile(r"^\s*\(?\s*!|[!=]==?\s*(?:null|undefined|false)|\b(?:null|undefined|false)\s*[!=]==?|!==|!=(?!=)|\bnot\b")
+_NEGATED = re.compile(r"(?:^|[^=!\w$)\]])!\s*[\w$(]|[!=]==?\s*(?:null|undefined|false)|\b(?:null|undefined|false)\s*[!=]==?|!==|!=(?!=)|\bnot\b")
 _CONVERTERS = re.compile(r"^(?:await\s+)?(?:String|Number|parseInt|parseFloat|BigInt|Boolean|decodeURIComponent|ObjectId|"
                          r"new\s+ObjectId|new\s+Types\.ObjectId|Types\.ObjectId|mongoose\.Types\.ObjectId|z\.\w+|"
                          r"\w+Schema\.parse|\w+\.parse|Array\.isArray|[\w.]+\.(?:trim|toString|toLowerCase|toUpperCase))\s*\(")
@@ -537,8 +537,25 @@ class JsAnalysis:
         if guards:
             guard_kind = "role" if role or "role-check" in markers else "auth"
         reads_user = bool(sc.user) or bool(N.USER_EXPR.search(body))
+        aliases: tuple[str, ...] = ()
+        wrapper = fn_node.parent
+        if f.name is None and wrapper is not None and wrapper.type == "arguments":
+            # const getTop = asyncHandler(async (req, res) => …): the handler is known by the variable
+            call = wrapper.parent
+            decl = call.parent if call is not None else None
+            while decl is not None and decl.type in _WRAPPERS:
+                decl = decl.parent
+            if decl is not None and decl.type == "variable_declarator":
+                n = decl.child_by_field_name("name")
+                if n is not None and n.type == "identifier":
+                    aliases = (f"var:{self.text(n)}",)
+            elif decl is not None and decl.type == "assignment_expression":
+                left = self.text(decl.child_by_field_name("left"))
+                m = re.match(r"^(?:module\.)?exports\.([\w$]+)$", left)
+                if m:
+                    aliases = (f"var:{m.group(1)}",)
         summ = FnSummary(
-            id=self.fn_id(fn_node) + suffix, path=self.ctx.path, name=f.name, qualname=f.qualname,
+            id=self.fn_id(fn_node) + suffix, path=self.ctx.path, name=f.name, qualname=f.qualname, exported=aliases,
             line=f.line, end_line=fn_node.end_point[0] + 1, params=f.param_texts,
             accesses=tuple(accesses), markers=tuple(sorted(markers)), calls=tuple(local_calls),
             guard=guard_kind, role=role, optional=reads_user and not guards,

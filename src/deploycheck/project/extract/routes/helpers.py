@@ -34,8 +34,11 @@ def run_js(ctx: FileContext, facts: FileFacts) -> None:
             continue
         if f.name is None and f.node.type != "method_definition":
             parent = f.node.parent
-            # export default function () {} / module.exports = function () {}
-            if parent is None or parent.type not in ("export_statement", "assignment_expression"):
+            # export default function () {} / module.exports = function () {} /
+            # const getOrder = asyncHandler(async (req, res) => …)
+            wrapped = parent is not None and parent.type == "arguments" and parent.parent is not None and \
+                parent.parent.parent is not None and parent.parent.parent.type in ("variable_declarator", "assignment_expression")
+            if parent is None or (parent.type not in ("export_statement", "assignment_expression") and not wrapped):
                 continue
         s = js.summarize(f.node)
         if s.id not in have:

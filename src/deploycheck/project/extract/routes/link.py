@@ -47,6 +47,8 @@ class Linker:
             for e in s.exported:
                 if e.startswith("fastify.decorate:"):
                     self.decorated[e.split(":", 1)[1]] = s
+                elif e.startswith("var:"):
+                    self.fn_by_name.setdefault((s.path, e[4:]), s)
         self.exports: dict[str, dict[str, str]] = defaultdict(dict)
         for e in project.extra.get(EXTRA_EXPORTS, []):
             self.exports[e.path].setdefault(e.name, e.local)
