@@ -233,3 +233,61 @@ def test_python_body_guards_and_redirects_of_signed_in_users():
     assert rows[("POST", "/guarded")] == ["current_user check"]
     assert rows[("GET", "/login")] == [] and rows[("POST", "/login")] == []
     assert rows[("ANY", "/report/")] == ["request.user check"]
+
+
+def test_flask_before_request_hook_wrapped_by_a_guard_decorator():
+    files = {
+        "api.py": """
+            from flask import Blueprint, g
+            from flask_httpauth import HTTPBasicAuth
+            api = Blueprint("api", __name__)
+            auth = HTTPBasicAuth()
+
+            @api.before_request
+            @auth.login_required
+            def before_request():
+                if not g.current_user.confirmed:
+                    return "unconfirmed", 403
+
+            @api.route("/users/<int:id>")
+            def get_user(id):
+                return {}
+        """,
+    }
+    assert table(files) == [("GET", "/users/<int:id>", ["auth.login_required"])]
+
+
+def test_blueprint_shared_by_several_modules_is_one_router():
+    files = {
+        "app/__init__.py": """
+            from flask import Flask
+            from .api import api as api_blueprint
+
+            def create_app():
+                app = Flask(__name__)
+                app.register_blueprint(api_blueprint, url_prefix="/api/v1")
+                return app
+        """,
+        "app/api/__init__.py": """
+            from flask import Blueprint
+            api = Blueprint("api", __name__)
+            from . import authentication, users
+        """,
+        "app/api/authentication.py": """
+            from flask import g, abort
+            from . import api
+
+            @api.before_request
+            def before_request():
+                if not g.current_user:
+                    abort(401)
+        """,
+        "app/api/users.py": """
+            from . import api
+
+            @api.route("/users/<int:id>")
+            def get_user(id):
+                return {}
+        """,
+    }
+    assert table(files) == [("GET", "/api/v1/users/<int:id>", ["before_request"])]

@@ -104,11 +104,10 @@ PUBLIC_NOUN = re.compile(
     r"opengraph-image|og|manifest(?:\.json)?|public|shop|stores?|collections?|brands?|countries|currencies|"
     r"plans|pricing|prices|locations|testimonials|reviews|authors|changelog|releases|announcements|jobs|"
     r"careers|news|videos|episodes|podcasts?|portfolio|showcase|gallery|search|meta|openapi(?:\.json)?|"
-    r"swagger(?:\.json)?|stats|leaderboard|comments|slots|availability|schedule|services|team|about|"
-    r"home|landing|config|features|topics|threads|forums?|questions|answers|books|movies|games|songs|"
-    r"albums|artists|restaurants|hotels|properties|places|venues|teams|players|matches|scores|profiles|"
-    r"authors|creators|channels|communities|organizations|orgs|repos|packages|plugins|themes|templates|"
-    r"widgets|images|media|assets|files/public|docs|guides|tutorials|lessons|quizzes|menu-items)$")
+    r"swagger(?:\.json)?|stats|leaderboard|comments|slots|availability|schedule|services|about|"
+    r"home|landing|features|topics|threads|forums?|questions|answers|books|movies|games|songs|"
+    r"albums|artists|restaurants|hotels|properties|places|venues|players|matches|scores|profiles|"
+    r"creators|packages|plugins|themes|guides|tutorials|lessons|menu-items)$")
 SUBMISSION = re.compile(rf"(?i){_SEP}(?:contact|comments?|feedback|subscribe|newsletter|waitlist|wait-list|"
                         rf"bookings?|book|appointments?|reservations?|inquir(?:y|ies)|enquir(?:y|ies)|leads?|"
                         rf"messages?|reviews?|rsvp|support|report|applications?|apply|orders?|checkout|quote|"
@@ -209,7 +208,8 @@ def assess_route(r: Route, owned: set[str], public_targets: frozenset[str] | set
             continue
         if _norm(a.target) not in owned:
             continue
-        if a.op == "read" and _norm(a.target) in public_targets:
+        if a.op == "read" and (_norm(a.target) in public_targets or PUBLIC_NOUN.match(_plural(_plain(a.target)))):
+            # content every member may read (posts, comments, products …): only changing it needs the owner
             continue
         if a.op == "read" and re.fullmatch(r"(?i)users?|accounts?|profiles?|members?|people|persons?|authors?",
                                            _plain(a.target)):
@@ -323,6 +323,11 @@ def _path_nouns(path: str) -> list[str]:
             continue
         out.append(seg.lower())
     return out
+
+
+def _plural(word: str) -> str:
+    """'post' -> 'posts' (PUBLIC_NOUN lists plurals; it also accepts most singulars)."""
+    return word if word.endswith("s") else word + "s"
 
 
 def _plain(target: str | None) -> str:

@@ -139,8 +139,14 @@ def run(ctx: FileContext, facts: FileFacts) -> None:
                         s = pa.summarize(fn)
                         summaries.append(s)
                         parent = r.id if d.attr == "before_request" else f"{path}#<app>"
-                        mounts.append(Mount(parent, "", Location(path, d.lineno), (Ref(fn.name, "function", fn=s.id, line=fn.lineno),),
-                                            kind="hook", framework="flask"))
+                        ref = Ref(fn.name, "function", fn=s.id, line=fn.lineno)
+                        # @api.before_request @auth.login_required def before_request(): … - the hook is
+                        # wrapped by a guard decorator (decorators below the registration apply)
+                        for below in decos[decos.index(d) + 1:]:
+                            if N.name_says_auth(pa.src(below)):
+                                ref = Ref(pa.src(below), "ref", line=below.lineno)
+                                break
+                        mounts.append(Mount(parent, "", Location(path, d.lineno), (ref,), kind="hook", framework="flask"))
                 continue
             verb = d.func.attr
             if verb not in ("route",) and verb not in _VERBS:

@@ -76,8 +76,29 @@ class Linker:
         for r in self.routers.values():
             path, _, local = r.id.partition("#")
             self.router_by_local[(path, local)] = r
+        self._py_modules = None
+        self._resolve_cache = {}
+        # A router imported from the module that creates it (`from . import api` then `@api.route`, a
+        # blueprint or APIRouter shared by several modules) is that router: alias it to its definition.
+        self.alias: dict[str, str] = {}
+        for r in list(self.routers.values()):
+            path, _, local = r.id.partition("#")
+            if r.is_app or local not in self.imports.get(path, {}):
+                continue
+            imp = self.imports[path][local]
+            f = self.module_file(path, imp)
+            got = self.module_member(f, imp.imported or "default" if not path.endswith(".py") else imp.imported or local, 0) \
+                if f is not None else None
+            if got is None and path.endswith(".py") and imp.imported:
+                sub = self.py_module_file(f"{imp.resolved}.{imp.imported}" if imp.resolved else imp.imported, path)
+                got = self.module_member(sub, local, 0) if sub else None
+            if got is not None and got[0] == "router" and got[1].id != r.id:
+                self.alias[r.id] = got[1].id
+        self._resolve_cache = {}
         self.mounts: dict[str, list[Mount]] = defaultdict(list)
         for m in project.extra.get(EXTRA_MOUNTS, []):
+            if m.parent in self.alias:
+                m = replace(m, parent=self.alias[m.parent])
             self.mounts[m.parent].append(m)
         for ms in self.mounts.values():
             ms.sort(key=lambda m: (m.location.line or 0, m.location.column or 0))
@@ -248,7 +269,8 @@ class Linker:
                 return ("fn", s)
         r = self.router_by_local.get((f, local))
         if r is not None:
-            return ("router", r)
+            alias = getattr(self, "alias", {}).get(r.id)
+            return ("router", self.routers.get(alias, r) if alias else r)
         s = self.fn_by_name.get((f, local))
         if s is not None:
             return ("fn", s)
@@ -363,7 +385,7 @@ class Linker:
 
     def ref_router(self, m: Mount, ref: Ref) -> Router | None:
         if ref.kind == "router" and ref.router:
-            return self.routers.get(ref.router)
+            return self.routers.get(self.alias.get(ref.router, ref.router))
         if ref.kind in ("ref",):
             got = self.resolve(m.location.path or "", ref.text)
             if got is not None:
@@ -675,7 +697,7 @@ class Linker:
             else:
                 expanded.append(route)
         for route in expanded:
-            rid = route.mount
+            rid = self.alias.get(route.mount, route.mount) if route.mount else None
             if rid is None:
                 chains = [("", [], True, False)]
                 own: list[Guard] = []
