@@ -151,6 +151,7 @@ class SecretCandidate:
     placeholder: bool = False        # looks like a placeholder / example / test value
     fallback_for: str | None = None  # the env var it is the default of
     in_comment: bool = False
+    snippet: str | None = None       # the source line with the value already masked (never the value)
 
 
 # ---------------------------------------------------------------------------------------- cors
