@@ -51,7 +51,7 @@ CODE = JS | PY
 def _registry() -> tuple[Extractor, ...]:
     # Imported here so that a worker process builds the list once, and so that this module stays
     # importable while an extractor module is being written.
-    from deploycheck.project.extract import (calls, cors, declarations, deploy, env_reads, repo,
+    from deploycheck.project.extract import (calls, cors, declarations, deploy, env_reads, imports, repo,
                                              routes, secrets, suppressions, urls)
     return (
         *suppressions.EXTRACTORS,
@@ -59,6 +59,7 @@ def _registry() -> tuple[Extractor, ...]:
         *urls.EXTRACTORS,
         *secrets.EXTRACTORS,
         *cors.EXTRACTORS,
+        *imports.EXTRACTORS,
         *routes.EXTRACTORS,
         *calls.EXTRACTORS,
         *deploy.EXTRACTORS,
