@@ -46,8 +46,21 @@ def query(lang: Language, source: str) -> ts.Query:
     return ts.Query(ts_language(lang), source)
 
 
+def _doc_order(n: ts.Node) -> tuple[int, int]:
+    return n.start_byte, -n.end_byte
+
+
 def captures(lang: Language, source: str, node: ts.Node) -> dict[str, list[ts.Node]]:
-    return ts.QueryCursor(query(lang, source)).captures(node)
+    """Captured nodes per capture name, in document order (outer before inner at the same start).
+
+    py-tree-sitter collects each name's nodes in a set, so its own order follows node hashes (memory
+    addresses): it differs from run to run and between worker processes. Sorting makes extraction a
+    pure function of the file, which the facts cache relies on."""
+    got = ts.QueryCursor(query(lang, source)).captures(node)
+    for nodes in got.values():
+        if len(nodes) > 1:
+            nodes.sort(key=_doc_order)
+    return got
 
 
 def matches(lang: Language, source: str, node: ts.Node) -> list[tuple[int, dict[str, list[ts.Node]]]]:
