@@ -21,6 +21,7 @@ from functools import cached_property
 import tree_sitter as ts
 
 from deploycheck.core import Location
+from deploycheck.project.extract._prefilter import prefiltered
 from deploycheck.project.extract.routes import _names as N
 from deploycheck.project.extract.routes._sql import read_sql
 from deploycheck.project.extract.routes._summary import FnSummary, LocalCall
@@ -141,6 +142,10 @@ _NEGATED = re.compile(r"(?:^|[^=!\w$)\]])!\s*[\w$(]|[!=]==?\s*(?:null|undefined|
 _CONVERTERS = re.compile(r"^(?:await\s+)?(?:String|Number|parseInt|parseFloat|BigInt|Boolean|decodeURIComponent|ObjectId|"
                          r"new\s+ObjectId|new\s+Types\.ObjectId|Types\.ObjectId|mongoose\.Types\.ObjectId|z\.\w+|"
                          r"\w+Schema\.parse|\w+\.parse|Array\.isArray|[\w.]+\.(?:trim|toString|toLowerCase|toUpperCase))\s*\(")
+
+# run on function bodies, branches and declared values: prefiltered (see _prefilter.py)
+_REJECT, _AUTH_REJECT, _AUTH_CALL, _SELF_GUARD_CALL, _ROLE_EXPR, _OWNER_CALL, _TOKEN_EXPR = map(prefiltered, (
+    _REJECT, _AUTH_REJECT, _AUTH_CALL, _SELF_GUARD_CALL, _ROLE_EXPR, _OWNER_CALL, _TOKEN_EXPR))
 
 
 @dataclass

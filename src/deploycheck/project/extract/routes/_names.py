@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from deploycheck.project.extract._prefilter import prefiltered
+
 # ------------------------------------------------------------------------------------------ guards
 
 # A name that says "this authenticates": requireLogin, login_required, isAuthenticated, verifyToken,
@@ -168,3 +170,10 @@ IDENTITY_KEYS = re.compile(
     r"(?ix)^(?:full_?name|first_?name|last_?name|given_?name|family_?name|author|author_?name|email|e_?mail|"
     r"email_?address|phone|phone_?number|mobile|telephone|guest_?name|guest_?email|contact_?email|"
     r"contact_?name|your_?name|sender|sender_?email|customer_?email|customer_?name|dob|date_?of_?birth)$")
+
+# These run on whole function bodies and conditions: a literal prefilter skips the texts that cannot
+# match (see _prefilter.py; results are the regexes' own).
+(REQUEST_SEED, USER_EXPR, PASSWORD_VERIFY, PASSWORD_HASH, TOKEN_ISSUE, SESSION_SET, SESSION_END, SIGNATURE_VERIFY,
+ OAUTH_EXCHANGE, EMAIL_SEND) = map(prefiltered, (
+    REQUEST_SEED, USER_EXPR, PASSWORD_VERIFY, PASSWORD_HASH, TOKEN_ISSUE, SESSION_SET, SESSION_END, SIGNATURE_VERIFY,
+    OAUTH_EXCHANGE, EMAIL_SEND))

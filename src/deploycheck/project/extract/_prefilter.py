@@ -1,0 +1,174 @@
+"""Literal prefilters for regular expressions: skip a regex when the text cannot contain a match.
+
+Python's `re` tries a pattern that starts with a lookbehind, a word boundary or an alternation of
+names at every position of the text, interpreting its opcodes each time; on the body of a large
+function that costs far more than a substring test in C. `prefiltered(rx)` reads the pattern's
+syntax tree (`re._parser`) once and finds literals one of which every match must contain
+(`getServerSession|auth\\(` -> {"getServerSession", "auth("}). Searching a text that holds none of
+them cannot match, so the regex is not run; otherwise it runs as before. The result is always the
+regex's own: the prefilter only decides whether asking is worth it.
+
+The analysis is conservative: anything it does not understand contributes no literal, and a
+pattern for which no literal set can be proved runs unfiltered. Case-insensitive patterns compare
+lower-cased literals with the lower-cased text, and only on ASCII text (Unicode case folding has
+pairs such as 'ſ'/'s' that lower() does not relate); other texts go straight to the regex.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+try:  # Python 3.11+
+    from re import _constants as C, _parser as P   # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover
+    import sre_constants as C   # type: ignore[no-redef]
+    import sre_parse as P       # type: ignore[no-redef]
+
+# Below this length the regex is about as cheap as the test that would skip it.
+SHORT = 48
+_MAX_LITERALS = 24
+
+
+def _best(cands: list[list[str]]) -> list[str] | None:
+    """The most selective any-of set: longest shortest literal, then fewest literals."""
+    if not cands:
+        return None
+    return max(cands, key=lambda c: (min(len(x) for x in c), -len(c)))
+
+
+def _seq(items, ci: bool) -> list[str] | None:
+    """Literals one of which every match of this sequence contains (None: no such set known)."""
+    cands: list[list[str]] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            cands.append(["".join(run)])
+            run.clear()
+
+    for op, av in items:
+        if op is C.LITERAL:
+            ch = chr(av)
+            if ci:
+                if not ch.isascii():
+                    flush()
+                    continue
+                ch = ch.lower()
+            run.append(ch)
+            continue
+        flush()
+        got = _elem(op, av, ci)
+        if got is not None:
+            cands.append(got)
+    flush()
+    return _best(cands)
+
+
+def _elem(op, av, ci: bool) -> list[str] | None:
+    if op is C.SUBPATTERN:
+        _group, add_flags, del_flags, p = av
+        if (add_flags | del_flags) & re.IGNORECASE:
+            return None   # scoped case flags: the caller compares everything lower-cased (see _uses_ci)
+        return _seq(p, ci)
+    if op is C.BRANCH:
+        out: list[str] = []
+        for alt in av[1]:
+            got = _seq(alt, ci)
+            if got is None:
+                return None
+            out.extend(got)
+        out = sorted(set(out))
+        # a literal that contains another is implied by it: keep the shorter
+        out = [x for x in out if not any(y != x and y in x for y in out)]
+        return out if len(out) <= _MAX_LITERALS else None
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)):
+        lo, _hi, p = av
+        return _seq(p, ci) if lo >= 1 else None
+    if op is getattr(C, "ATOMIC_GROUP", None):
+        return _seq(av, ci)
+    return None   # classes, anchors, lookarounds, back references: no literal they guarantee
+
+
+def _uses_ci(items) -> bool:
+    for op, av in items:
+        if op is C.SUBPATTERN:
+            if (av[1] | av[2]) & re.IGNORECASE or _uses_ci(av[3]):
+                return True
+        elif op is C.BRANCH:
+            if any(_uses_ci(alt) for alt in av[1]):
+                return True
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)):
+            if _uses_ci(av[2]):
+                return True
+        elif op is getattr(C, "ATOMIC_GROUP", None):
+            if _uses_ci(av):
+                return True
+        elif op in (C.ASSERT, C.ASSERT_NOT):
+            if _uses_ci(av[1]):
+                return True
+    return False
+
+
+def required_literals(rx: re.Pattern) -> tuple[tuple[str, ...], bool] | None:
+    """(literals, case_insensitive): every match of `rx` contains one of the literals (compared with
+    the lower-cased text when case_insensitive). None when no such set can be shown."""
+    if not isinstance(rx.pattern, str):
+        return None
+    try:
+        tree = P.parse(rx.pattern, rx.flags & ~re.UNICODE)
+    except Exception:  # pragma: no cover - the pattern compiled, so this should not happen
+        return None
+    ci = bool(rx.flags & re.IGNORECASE) or _uses_ci(list(tree))
+    lits = _seq(list(tree), ci)
+    if not lits or any(not x for x in lits):
+        return None
+    return tuple(lits), ci
+
+
+class Prefiltered:
+    """A compiled regex with a literal prefilter in front of search/match/fullmatch/finditer/findall.
+    Anything else is the regex's own attribute."""
+    __slots__ = ("rx", "lits", "ci")
+
+    def __init__(self, rx: re.Pattern):
+        self.rx = rx
+        got = required_literals(rx)
+        self.lits, self.ci = got if got is not None else ((), False)
+
+    def possible(self, text: str) -> bool:
+        """False only when the text certainly holds no match."""
+        if not self.lits or len(text) < SHORT:
+            return True
+        if self.ci:
+            if not text.isascii():
+                return True
+            text = text.lower()
+        for lit in self.lits:
+            if lit in text:
+                return True
+        return False
+
+    def search(self, text: str, *args) -> re.Match | None:
+        return self.rx.search(text, *args) if self.possible(text) else None
+
+    def match(self, text: str, *args) -> re.Match | None:
+        return self.rx.match(text, *args) if self.possible(text) else None
+
+    def fullmatch(self, text: str, *args) -> re.Match | None:
+        return self.rx.fullmatch(text, *args) if self.possible(text) else None
+
+    def finditer(self, text: str, *args) -> Iterator[re.Match]:
+        return self.rx.finditer(text, *args) if self.possible(text) else iter(())
+
+    def findall(self, text: str, *args) -> list:
+        return self.rx.findall(text, *args) if self.possible(text) else []
+
+    def __getattr__(self, name: str):
+        return getattr(self.rx, name)
+
+    def __repr__(self) -> str:
+        return f"Prefiltered({self.rx.pattern!r}, {self.lits!r})"
+
+
+def prefiltered(pattern: str | re.Pattern, flags: int = 0) -> Prefiltered:
+    return Prefiltered(pattern if isinstance(pattern, re.Pattern) else re.compile(pattern, flags))
