@@ -286,7 +286,7 @@ class FileContext:
 
     def _char_col(self, row: int, byte_col: int) -> int:
         """tree-sitter columns are byte offsets; the contract wants characters."""
-        if byte_col == 0 or self.data.isascii():
+        if byte_col == 0 or self._ascii:
             return byte_col
         if self._line_starts is None:
             starts, pos = [0], 0
@@ -296,6 +296,10 @@ class FileContext:
             self._line_starts = starts
         start = self._line_starts[row] if row < len(self._line_starts) else 0
         return len(self.data[start:start + byte_col].decode("utf-8", errors="replace"))
+
+    @cached_property
+    def _ascii(self) -> bool:
+        return self.data.isascii()   # O(size) for bytes: asked once, not per location
 
     def line_text(self, line: int) -> str:
         return self.lines[line - 1] if 0 < line <= len(self.lines) else ""

@@ -148,6 +148,14 @@ class Prefiltered:
                 return True
         return False
 
+    def search_lowered(self, text: str, lowered: str) -> re.Match | None:
+        """search(text) when the caller already has text.lower()."""
+        if self.lits and len(text) >= SHORT and (not self.ci or text.isascii()):
+            hay = lowered if self.ci else text
+            if not any(lit in hay for lit in self.lits):
+                return None
+        return self.rx.search(text)
+
     def search(self, text: str, *args) -> re.Match | None:
         return self.rx.search(text, *args) if self.possible(text) else None
 

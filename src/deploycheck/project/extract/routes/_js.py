@@ -16,7 +16,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import tree_sitter as ts
 
@@ -147,6 +147,58 @@ _CONVERTERS = re.compile(r"^(?:await\s+)?(?:String|Number|parseInt|parseFloat|Bi
 _REJECT, _AUTH_REJECT, _AUTH_CALL, _SELF_GUARD_CALL, _ROLE_EXPR, _OWNER_CALL, _TOKEN_EXPR = map(prefiltered, (
     _REJECT, _AUTH_REJECT, _AUTH_CALL, _SELF_GUARD_CALL, _ROLE_EXPR, _OWNER_CALL, _TOKEN_EXPR))
 
+_RETURN_ONLY = re.compile(r"^\s*\{?\s*return\s*;?\s*\}?\s*$")
+_EQUALITY = re.compile(r"!==?|===?")
+_NEGATED_USER = re.compile(r"!\s*\(?\s*(?:[\w$]+\s*(?:\?\.|\.)\s*)*(?:session|user|userId|currentUser|auth)\b")
+_BODY_READ = prefiltered(re.compile(r"\.\s*body\b|\.json\s*\(\s*\)|formData|get_json|\.form\b|parseBody"))
+_CREDENTIAL_READ = prefiltered(re.compile(
+    r"(?i)\.\s*(?:headers|cookies|signedCookies)\b|\.\s*(?:header|get)\s*\(\s*['\"](?:authorization|x-[\w-]*(?:token|key|auth)[\w-]*|cookie)"))
+_CREDENTIAL_WORD = prefiltered(re.compile(r"(?i)token|auth|key|session|bearer|jwt|cookie"))
+_AWAIT_PREFIX = re.compile(r"await\s+")
+_BODY_KEY_READ = prefiltered(re.compile(r"\b(?:req|request)\s*\.\s*body\s*(?:\?\.|\.)\s*(\w+)"))
+
+
+def _await_prefix_end(text: str) -> int:
+    """Where the text starts once a leading `await ` is dropped (0 when there is none)."""
+    m = _AWAIT_PREFIX.match(text)
+    return m.end() if m else 0
+
+
+@lru_cache(maxsize=4096)
+def _record_member_rx(name: str) -> tuple["re.Pattern[str]", "re.Pattern[str]"]:
+    """`name.member` / `name?.a.b` in a condition: (any such access, the member paths)."""
+    r = re.escape(name)
+    return (re.compile(rf"\b{r}\s*(?:\?\.|\.)\s*(?:\w+\s*(?:\?\.|\.)\s*)?(\w+)"),
+            re.compile(rf"\b{r}\s*(?:\?\.|\.)\s*((?:\w+\s*(?:\?\.|\.)\s*)?\w+)"))
+
+
+_MEMBER_TAIL = re.compile(r"\s*(?:\?\.|\.)\s*((?:\w+\s*(?:\?\.|\.)\s*)?\w+)")
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"      # what `\b` calls a word character
+
+
+def record_members(name: str, text: str) -> list[str]:
+    """`_record_member_rx(name)[1].findall(text)` without compiling a pattern per name: the member
+    paths read from `name` (`note.owner.id` -> ["owner.id"]). Occurrences of the name are taken left
+    to right where `\b` holds before them, skipping those inside an earlier match, as findall does."""
+    if not name:
+        return _record_member_rx(name)[1].findall(text)
+    out: list[str] = []
+    first_word = _is_word(name[0])
+    i = text.find(name)
+    while i >= 0:
+        before_word = i > 0 and _is_word(text[i - 1])
+        if before_word != first_word:          # \b: a word character on exactly one side
+            m = _MEMBER_TAIL.match(text, i + len(name))
+            if m is not None:
+                out.append(m.group(1))
+                i = text.find(name, m.end())
+                continue
+        i = text.find(name, i + 1)
+    return out
+
 
 @dataclass
 class _Fn:
@@ -179,6 +231,34 @@ class _Scope:
             self._req_rx = re.compile(rf"(?<![\w$.])(?:{names})\s*(?:\?\.|\.)\s*(?:params|query|body)\b")
         return self._req_rx
 
+    # req_rx without compiling a pattern per function: `_REQ_READ` finds `<identifier>.params|query|body`
+    # where the identifier starts a name (its lookbehind); the identifier is then the whole name (only a
+    # whole name can be followed by the `.`), so req_rx matches exactly where that name is a request
+    # object. Names with characters an identifier match cannot span fall back to req_rx.
+    def req_search(self, text: str) -> bool:
+        if not _REQ_READ.possible(text):
+            return False
+        if not all(_PLAIN_NAME.fullmatch(o) for o in self.request_objs):
+            return bool(self.req_rx.search(text))
+        pos = 0
+        while True:
+            m = _REQ_READ.rx.search(text, pos)
+            if m is None:
+                return False
+            if m.group(1) in self.request_objs:
+                return True
+            pos = m.start() + 1
+
+    def req_match(self, text: str, pos: int = 0) -> bool:
+        if not all(_PLAIN_NAME.fullmatch(o) for o in self.request_objs):
+            return bool(self.req_rx.match(text, pos))
+        m = _REQ_READ.rx.match(text, pos)
+        return m is not None and m.group(1) in self.request_objs
+
+
+_REQ_READ = prefiltered(re.compile(r"(?<![\w$.])([\w$]+)\s*(?:\?\.|\.)\s*(?:params|query|body)\b"))
+_PLAIN_NAME = re.compile(r"[\w$]+")
+
 
 def analysis(ctx: FileContext) -> "JsAnalysis":
     """One JsAnalysis per file, shared by the extractors that need it (queries run once)."""
@@ -205,18 +285,14 @@ class JsAnalysis:
         out = {}
         for name in ("call", "new", "if", "decl", "assign", "throw", "tern"):
             nodes = sorted(caps.get(name, []), key=lambda n: n.start_byte)
-            out[name] = ([n.start_byte for n in nodes], nodes)
+            out[name] = ([n.start_byte for n in nodes], [n.end_byte for n in nodes], nodes)
         return out
 
     def items(self, kind: str, start: int, end: int) -> list[ts.Node]:
-        starts, nodes = self._items[kind]
+        starts, ends, nodes = self._items[kind]
         i = bisect.bisect_left(starts, start)
-        out = []
-        while i < len(nodes) and starts[i] < end:
-            if nodes[i].end_byte <= end:
-                out.append(nodes[i])
-            i += 1
-        return out
+        j = bisect.bisect_left(starts, end, i)
+        return [nodes[k] for k in range(i, j) if ends[k] <= end]
 
     @cached_property
     def functions(self) -> list[_Fn]:
@@ -447,7 +523,7 @@ class JsAnalysis:
         spans = ranges or [(start, end)]
 
         def inside(n: ts.Node) -> bool:
-            return any(a <= n.start_byte and n.end_byte <= b for a, b in spans)
+            return ranges is None or any(a <= n.start_byte and n.end_byte <= b for a, b in spans)
 
         # 1. names: request-derived, user-derived, record variables (in source order)
         decls = [d for d in self.items("decl", start, end) + self.items("assign", start, end) if inside(d)]
@@ -490,7 +566,7 @@ class JsAnalysis:
                     guards.append(Guard(self.text(call.child_by_field_name("function")), "body", self.ctx.loc(call),
                                         scope="body"))
                 continue
-            if _SELF_GUARD_CALL.match(txt) or _SELF_GUARD_CALL.search(txt):
+            if _SELF_GUARD_CALL.search(txt):     # (was `.match(txt) or .search(txt)`: the same test)
                 name = self.text(call.child_by_field_name("function"))
                 is_role = bool(N.role_from_name(name))
                 if name.split(".")[-1].lower().startswith(("check", "verify")) and not re.search(
@@ -519,7 +595,7 @@ class JsAnalysis:
         markers |= text_markers(body)
         if any(N.IDENTITY_KEYS.match(k) for k in sc.body_keys):
             markers.add("identity-in-body")
-        for m in re.finditer(r"\b(?:req|request)\s*\.\s*body\s*(?:\?\.|\.)\s*(\w+)", body):
+        for m in _BODY_KEY_READ.finditer(body):
             if N.IDENTITY_KEYS.match(m.group(1)):
                 markers.add("identity-in-body")
         if guards:
@@ -587,7 +663,6 @@ class JsAnalysis:
             value = d.child_by_field_name("right")
         if target is None or value is None:
             return
-        vtext = self.text(value)
         names = self.bound_names(target) if target.type != "member_expression" else []
         inner = self.unwrap(value)
         # a data access whose result is bound: remember the record variable
@@ -606,26 +681,34 @@ class JsAnalysis:
         # `const { username, email, password } = dto` in a service: the fields a caller passes in
         if inner is not None and inner.type == "identifier" and self.text(inner) in sc.params:
             sc.body_keys |= set(self.pattern_keys(target))
+        vtext = self.text(value)
+        words: set[str] | None = None      # the identifiers of vtext, listed once when a test needs them
+
+        def mentions(names_: set[str]) -> bool:
+            nonlocal words
+            if not names_:
+                return False
+            if words is None:
+                words = set(roots(vtext))
+            return bool(words & names_)
+
         # request input
-        is_request = bool(N.REQUEST_SEED.search(vtext)) or self._mentions(vtext, sc.request) or \
-            bool(sc.req_rx.match(re.sub(r"^await\s+", "", vtext)))
-        is_body = bool(re.search(r"\.\s*body\b|\.json\s*\(\s*\)|formData|get_json|\.form\b|parseBody", vtext)) or \
-            self._mentions(vtext, sc.body_names)
+        is_request = bool(N.REQUEST_SEED.search(vtext)) or mentions(sc.request) or \
+            sc.req_match(vtext, _await_prefix_end(vtext))
         if is_request and not self._is_call_of_unknown(inner):
             sc.request |= set(names)
-            if is_body:
+            if _BODY_READ.search(vtext) or mentions(sc.body_names):
                 if target.type == "identifier":
                     sc.body_names.add(self.text(target))
                 sc.body_keys |= set(self.pattern_keys(target))
             return
         # a credential from the request: `const token = req.headers['x-access-token']`, `req.cookies.session`
-        if re.search(r"(?i)\.\s*(?:headers|cookies|signedCookies)\b|\.\s*(?:header|get)\s*\(\s*['\"](?:authorization|x-[\w-]*(?:token|key|auth)[\w-]*|cookie)",
-                     vtext) and re.search(r"(?i)token|auth|key|session|bearer|jwt|cookie", vtext):
+        if _CREDENTIAL_READ.search(vtext) and _CREDENTIAL_WORD.search(vtext):
             sc.user |= set(names)
             return
         # the authenticated user / session
         m = _AUTH_CALL.search(vtext)
-        if m or N.USER_EXPR.search(vtext) or self._mentions(vtext, sc.user):
+        if m or N.USER_EXPR.search(vtext) or mentions(sc.user):
             sc.user |= set(names)
             origin = re.sub(r"\s+", "", m.group(0)).rstrip("(<") + "()" if m else None
             if origin is None:
@@ -652,14 +735,17 @@ class JsAnalysis:
     def key_kind(self, text: str, sc: _Scope) -> str:
         if not text:
             return "other"
-        if N.REQUEST_SEED.search(text) or sc.req_rx.search(text):
+        if N.REQUEST_SEED.search(text) or sc.req_search(text):
             return "request"
-        words = set(roots(text))
+        if not (sc.request or sc.user or sc.params):
+            return "user" if N.USER_EXPR.search(text) else "other"
+        listed = roots(text)
+        words = set(listed)
         if words & sc.request:
             return "request"
         if words & sc.user or N.USER_EXPR.search(text):
             return "user"
-        for w in roots(text):
+        for w in listed:
             if w in sc.params:
                 return f"param:{sc.params[w]}"
         return "other"
@@ -669,38 +755,62 @@ class JsAnalysis:
         cons = node.child_by_field_name("consequence")
         alt = node.child_by_field_name("alternative")
         ctext = self.text(cond)
-        cons_text = self.text(cons)
-        alt_text = self.text(alt)
-        rejects = bool(_REJECT.search(cons_text)) or bool(re.match(r"^\s*\{?\s*return\s*;?\s*\}?\s*$", cons_text))
-        auth_rejects = bool(_AUTH_REJECT.search(cons_text))
-        alt_rejects = bool(alt_text and _AUTH_REJECT.search(alt_text))
+        # what the branches do is read only when a test needs it (most conditions are not about the user)
+        memo: dict[str, object] = {}
+
+        def cons_text() -> str:
+            if "cons" not in memo:
+                memo["cons"] = self.text(cons)
+            return memo["cons"]  # type: ignore[return-value]
+
+        def alt_text() -> str:
+            if "alt" not in memo:
+                memo["alt"] = self.text(alt)
+            return memo["alt"]  # type: ignore[return-value]
+
+        def rejects() -> bool:
+            if "rejects" not in memo:
+                t = cons_text()
+                memo["rejects"] = bool(_REJECT.search(t)) or bool(_RETURN_ONLY.match(t))
+            return memo["rejects"]  # type: ignore[return-value]
+
+        def auth_rejects() -> bool:
+            if "auth_rejects" not in memo:
+                memo["auth_rejects"] = bool(_AUTH_REJECT.search(cons_text()))
+            return memo["auth_rejects"]  # type: ignore[return-value]
+
+        def alt_rejects() -> bool:
+            if "alt_rejects" not in memo:
+                t = alt_text()
+                memo["alt_rejects"] = bool(t and _AUTH_REJECT.search(t))
+            return memo["alt_rejects"]  # type: ignore[return-value]
+
         words = set(roots(ctext))
         owner_checked = False
         # an owner check after a load: `note.owner.toString() !== req.user.id`
         for r in sc.records:
             if r in words:
-                if re.search(rf"\b{re.escape(r)}\s*(?:\?\.|\.)\s*(?:\w+\s*(?:\?\.|\.)\s*)?(\w+)", ctext):
-                    members = re.findall(rf"\b{re.escape(r)}\s*(?:\?\.|\.)\s*((?:\w+\s*(?:\?\.|\.)\s*)?\w+)", ctext)
+                members = record_members(r, ctext)   # any `r.member` at all, and which
+                if members:
                     owner_member = any(N.OWNER_KEY.search(m.replace("?.", ".").split(".")[0].strip()) for m in members)
                     others = words - {r} - set(members_words(members))
                     mentions_user = bool(words & sc.user) or bool(N.USER_EXPR.search(ctext.replace(r + ".", ""))) \
                         or bool(others & set(sc.params))
-                    if owner_member and mentions_user and (rejects or alt_rejects):
+                    if owner_member and mentions_user and (rejects() or alt_rejects()):
                         scoped.add(r)
                         markers.add("owner-check")
                         owner_checked = True
-                    if any(N.PUBLIC_FLAG.search(m) for m in members) and (rejects or alt_rejects):
+                    if any(N.PUBLIC_FLAG.search(m) for m in members) and (rejects() or alt_rejects()):
                         public.add(r)
                         markers.add("public-check")
         # the requested id compared with the caller's own: `if (req.params.userId !== req.user.id) return 403`
-        if not owner_checked and re.search(r"!==?|===?", ctext) and (rejects or alt_rejects) and \
+        if not owner_checked and _EQUALITY.search(ctext) and (rejects() or alt_rejects()) and \
                 (N.REQUEST_SEED.search(ctext) or words & sc.request) and (words & sc.user or N.USER_EXPR.search(ctext)):
             markers.add("owner-check")
             owner_checked = True
         if owner_checked:
             # `if (!session?.user || params.userId !== session.user.id) return 403` also turns away anonymous callers
-            if (auth_rejects or rejects) and re.search(
-                    r"!\s*\(?\s*(?:[\w$]+\s*(?:\?\.|\.)\s*)*(?:session|user|userId|currentUser|auth)\b", ctext) and \
+            if (auth_rejects() or rejects()) and _NEGATED_USER.search(ctext) and \
                     (words & sc.user or N.USER_EXPR.search(ctext)):
                 guards.append(Guard(_guard_name(ctext, sc), "body", self.ctx.loc(node), scope="body"))
             return
@@ -709,7 +819,7 @@ class JsAnalysis:
         if not is_userish:
             return
         # a role check: `session.user.role !== 'admin'` -> 403
-        if _ROLE_EXPR.search(ctext) and (auth_rejects or alt_rejects):
+        if _ROLE_EXPR.search(ctext) and (auth_rejects() or alt_rejects()):
             role = re.search(r"""['"](\w+)['"]""", ctext)
             guards.append(Guard(_short(ctext), "body", self.ctx.loc(node), scope="body",
                                 role=role.group(1) if role else "role"))
@@ -718,9 +828,9 @@ class JsAnalysis:
         # `if (!session) return 401` (negated test, rejecting branch) or `if (session) {…} else return 401`;
         # `if (session) return redirect('/dashboard')` on a login page is the opposite of a guard
         negated = bool(_NEGATED.search(ctext))
-        if (auth_rejects and negated) or (alt_rejects and not negated):
+        if (auth_rejects() and negated) or (alt_rejects() and not negated):
             guards.append(Guard(_guard_name(ctext, sc), "body", self.ctx.loc(node), scope="body"))
-        elif not negated and not alt_text and re.search(r"\bnext\s*\(|\breturn\b", cons_text) and \
+        elif not negated and not alt_text() and re.search(r"\bnext\s*\(|\breturn\b", cons_text()) and \
                 self._rejects_after(node):
             # `if (req.isAuthenticated()) return next(); res.redirect('/login')`: the rejection falls through
             guards.append(Guard(_guard_name(ctext, sc), "body", self.ctx.loc(node), scope="body"))
@@ -829,6 +939,11 @@ class JsAnalysis:
         segs.reverse()
         return (root.replace("?.", ".").replace("\n", "").replace(" ", "") if root else None), segs
 
+    def _start_loc(self, node: ts.Node) -> Location:
+        """Where a node starts (line and character column), without its end: an access's location."""
+        r, c = node.start_point
+        return Location(self.ctx.path, r + 1, self.ctx._char_col(r, c) + 1)
+
     def classify_access(self, top: ts.Node, sc: _Scope) -> DataAccess | None:
         try:
             root, segs = self.chain(top)
@@ -836,8 +951,6 @@ class JsAnalysis:
             return None
         if not segs:
             return None
-        loc = self.ctx.loc(top)
-        loc = Location(loc.path, loc.line, loc.column)
         names = [s[0] for s in segs]
         callee = ((root + ".") if root else "") + names[0]
         # --- raw SQL: pool.query('…', [..]), sql`…`, db.prepare('…').get(id)
@@ -881,7 +994,7 @@ class JsAnalysis:
                 if info.verb == "insert":
                     scoped = bool(N.OWNER_KEY.search(sql.split("(", 2)[1] if "(" in sql else "")) and \
                         (bool(N.USER_EXPR.search(where_params)) or self._mentions(where_params, sc.user))
-                return DataAccess(loc, "create" if info.upsert else info.op,
+                return DataAccess(self._start_loc(top), "create" if info.upsert else info.op,
                                   f"{callee}" if i == 0 else f"{root or ''}.{m}".lstrip("."), info.table,
                                   single=info.single, key=self.key_kind(key_text, sc) if key_text else None,
                                   key_text=_short(key_text) if key_text else None, scoped=scoped,
@@ -891,27 +1004,27 @@ class JsAnalysis:
             client, model = root.rsplit(".", 1)
             if segs[0][0] in _PRISMA_DISTINCT or _PRISMA_CLIENT.search(client) or client.endswith(("prisma", ".db")):
                 if not re.search(r"(?i)stripe|resend|openai|twilio|sendgrid|s3|redis|cache|axios|api|http", client):
-                    return self._orm_access(loc, f"{root}.{segs[0][0]}", model, segs[0][0], segs[0][1], sc, prisma=True)
+                    return self._orm_access(self._start_loc(top), f"{root}.{segs[0][0]}", model, segs[0][0], segs[0][1], sc, prisma=True)
         # --- Drizzle: db.select().from(t).where(eq(t.id, id)), db.update(t).set().where(), db.delete(t).where()
         if root and names[0] in ("select", "update", "delete", "insert", "selectDistinct") and \
                 any(n in ("from", "where", "set", "values", "returning") for n in names[1:]) or \
                 (root and re.search(r"\.query\.\w+$", root) and names[0] in ("findFirst", "findMany")):
-            return self._drizzle_access(loc, root or "", segs, sc)
+            return self._drizzle_access(self._start_loc(top), root or "", segs, sc)
         # --- Supabase: supabase.from('notes').select().eq('id', id)
         if "from" in names and any(n in ("select", "insert", "update", "delete", "upsert") for n in names):
             fi = names.index("from")
             tbl = self.string_value(segs[fi][1].named_children[0]) if segs[fi][1] is not None and segs[fi][1].named_children else None
             if tbl is not None:
-                return self._builder_access(loc, f"{root}.from", tbl, segs[fi + 1:], sc, supabase=True)
+                return self._builder_access(self._start_loc(top), f"{root}.from", tbl, segs[fi + 1:], sc, supabase=True)
         # --- Knex: knex('notes').where({ id }).first()
         if root is None and segs[0][0] in ("knex", "db", "trx", "database", "sql", "k", "qb") and segs[0][1] is not None \
                 and segs[0][1].named_children and self.string_value(segs[0][1].named_children[0]) and len(segs) > 1:
             tbl = self.string_value(segs[0][1].named_children[0])
-            return self._builder_access(loc, segs[0][0], tbl, segs[1:], sc)
+            return self._builder_access(self._start_loc(top), segs[0][0], tbl, segs[1:], sc)
         if root and root.split(".")[-1] in ("knex", "db", "trx") and names[0] in ("from", "table", "into") and len(segs) > 1:
             tbl = self.string_value(segs[0][1].named_children[0]) if segs[0][1] is not None and segs[0][1].named_children else None
             if tbl:
-                return self._builder_access(loc, f"{root}.{names[0]}", tbl, segs[1:], sc)
+                return self._builder_access(self._start_loc(top), f"{root}.{names[0]}", tbl, segs[1:], sc)
         # --- Firestore: db.collection('notes').doc(id).get()
         if "collection" in names and "doc" in names:
             ci, di = names.index("collection"), names.index("doc")
@@ -921,14 +1034,14 @@ class JsAnalysis:
             op = {"get": "read", "update": "update", "delete": "delete", "set": "update"}.get(last)
             if op and key_node is not None:
                 kt = self.text(key_node)
-                return DataAccess(loc, op, f"{root}.collection", tbl, single=True, key=self.key_kind(kt, sc),
+                return DataAccess(self._start_loc(top), op, f"{root}.collection", tbl, single=True, key=self.key_kind(kt, sc),
                                   key_text=_short(kt))
         # --- Mongo native: db.collection('notes').findOne({...})
         if "collection" in names:
             ci = names.index("collection")
             if ci + 1 < len(segs) and segs[ci + 1][0] in MODEL_METHODS:
                 tbl = self.string_value(segs[ci][1].named_children[0]) if segs[ci][1] is not None and segs[ci][1].named_children else None
-                return self._orm_access(loc, f"{root}.collection.{segs[ci + 1][0]}", tbl, segs[ci + 1][0], segs[ci + 1][1], sc)
+                return self._orm_access(self._start_loc(top), f"{root}.collection.{segs[ci + 1][0]}", tbl, segs[ci + 1][0], segs[ci + 1][1], sc)
         # --- Mongoose / Sequelize / TypeORM / repositories: Note.findById(id), this.repo.findOne({ where })
         first_arg = segs[0][1].named_children[0] if segs[0][1] is not None and segs[0][1].named_children else None
         if first_arg is not None and first_arg.type in FN_TYPES:
@@ -943,22 +1056,22 @@ class JsAnalysis:
             elif re.fullmatch(r"(?:this\.)?(?:models|db|sequelize\.models|prisma)\.[A-Z]\w*", root):
                 model = base
             if model is not None and segs[0][0] != "where":
-                return self._orm_access(loc, f"{root}.{segs[0][0]}", model, segs[0][0], segs[0][1], sc)
+                return self._orm_access(self._start_loc(top), f"{root}.{segs[0][0]}", model, segs[0][0], segs[0][1], sc)
         # getRepository(Note).findOne(...), dataSource.getRepository(Note).delete(id), em.findOne(Note, {...})
         if len(segs) >= 2 and segs[0][0] in ("getRepository", "getMongoRepository", "getCustomRepository") and segs[1][0] in MODEL_METHODS:
             model = self.text(segs[0][1].named_children[0]) if segs[0][1] is not None and segs[0][1].named_children else None
-            return self._orm_access(loc, f"getRepository.{segs[1][0]}", model, segs[1][0], segs[1][1], sc)
+            return self._orm_access(self._start_loc(top), f"getRepository.{segs[1][0]}", model, segs[1][0], segs[1][1], sc)
         if root and root.split(".")[-1] in ("em", "entityManager", "manager") and segs[0][0] in MODEL_METHODS and \
                 segs[0][1] is not None and segs[0][1].named_children:
             args = segs[0][1].named_children
             model = self.text(args[0])
             fake = args[1] if len(args) > 1 else None
-            return self._orm_access(loc, f"{root}.{segs[0][0]}", model, segs[0][0], None, sc, first_arg=fake,
+            return self._orm_access(self._start_loc(top), f"{root}.{segs[0][0]}", model, segs[0][0], None, sc, first_arg=fake,
                                     rest=args[2:])
         # --- a record instance written through: note.save(), note.destroy(), note.update({...})
         if root and root in sc.records and names[0] in ("save", "destroy", "remove", "deleteOne", "update", "set", "delete"):
             op = "update" if names[0] in ("save", "update", "set") else "delete"
-            return DataAccess(loc, op, f"{root}.{names[0]}", None, single=True, key="record", key_text=root)
+            return DataAccess(self._start_loc(top), op, f"{root}.{names[0]}", None, single=True, key="record", key_text=root)
         # --- Cloudflare KV / R2 bindings: env.NOTES.get(key), KV.put(key, value), env.BUCKET.delete(key)
         if root and len(segs) == 1 and names[0] in ("get", "put", "delete", "list", "getWithMetadata") and (
                 re.search(r"(?:^|\.)env\.[A-Z][A-Z0-9_]*$", root) or re.fullmatch(r"(?i)\w*kv|\w*_kv|kv\w*", root.split(".")[-1])):
@@ -966,7 +1079,7 @@ class JsAnalysis:
             first = args.named_children[0] if args is not None and args.named_children else None
             op = {"get": "read", "getWithMetadata": "read", "list": "read", "put": "write", "delete": "delete"}[names[0]]
             kt = self.text(first) if first is not None and names[0] != "list" else None
-            return DataAccess(loc, op, f"{root}.{names[0]}", root.split(".")[-1], single=kt is not None,
+            return DataAccess(self._start_loc(top), op, f"{root}.{names[0]}", root.split(".")[-1], single=kt is not None,
                               key=self.key_kind(kt, sc) if kt else None, key_text=_short(kt) if kt else None)
         # --- object storage writes
         if re.search(r"(?i)\b(s3|bucket|storage|blob|cloudinary|uploader|r2|gcs|minio)\b", callee) and \
@@ -974,7 +1087,7 @@ class JsAnalysis:
             txt = self.text(top)
             if re.search(r"(?i)Put|upload|save|write|Copy", txt) or names[-1] != "send":
                 op = "delete" if re.search(r"(?i)delete|remove", txt) else "create"
-                return DataAccess(loc, op, callee, "storage")
+                return DataAccess(self._start_loc(top), op, callee, "storage")
         return None
 
     def _orm_access(self, loc: Location, callee: str, model: str | None, method: str, args: ts.Node | None,
@@ -1255,7 +1368,7 @@ def text_markers(body: str) -> set[str]:
     out: set[str] = set()
     low = body.lower()
     for name, hints, rx in _MARKERS:
-        if any(h in low for h in hints) and rx.search(body):
+        if any(h in low for h in hints) and rx.search_lowered(body, low):
             out.add(name)
     return out
 
