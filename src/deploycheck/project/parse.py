@@ -7,6 +7,7 @@ never parsed twice. Nothing here keeps a tree beyond the file's extraction: fact
 from __future__ import annotations
 
 import ast
+import bisect
 import re
 from dataclasses import dataclass, field
 import json
@@ -65,6 +66,102 @@ def captures(lang: Language, source: str, node: ts.Node) -> dict[str, list[ts.No
 
 def matches(lang: Language, source: str, node: ts.Node) -> list[tuple[int, dict[str, list[ts.Node]]]]:
     return ts.QueryCursor(query(lang, source)).matches(node)
+
+
+# ------------------------------------------------------------------------------------- shared walks
+# A tree-sitter query visits every node of the tree whatever its patterns, so on a JavaScript file
+# the walk costs about as much as the parse. Several extractors run whole-file queries on the same
+# files (functions, calls, declarations, exports …): queries declared with `shared_captures(group,
+# source)` / `shared_matches(group, source)` run as ONE query per group and file, the first time any
+# of them is asked for, and each gets exactly the result it would have had alone (capture names are
+# prefixed per query in the combined source and stripped again; patterns match independently).
+
+_GROUPS: dict[str, tuple[str, list[str]]] = {}    # group -> ("captures" | "matches", sources)
+_GROUP_OF: dict[str, str] = {}                    # source -> group
+
+
+def shared_captures(group: str, source: str) -> str:
+    return _share("captures", group, source)
+
+
+def shared_matches(group: str, source: str) -> str:
+    return _share("matches", group, source)
+
+
+def _share(kind: str, group: str, source: str) -> str:
+    got_kind, sources = _GROUPS.setdefault(group, (kind, []))
+    if got_kind != kind:
+        raise ValueError(f"query group {group!r} mixes captures and matches")
+    if _GROUP_OF.get(source, group) != group:
+        raise ValueError("a query source belongs to one group")
+    if source not in sources:
+        sources.append(source)
+        _GROUP_OF[source] = group
+    return source
+
+
+def _prefix_captures(source: str, prefix: str) -> str:
+    """Rename every `@capture` of a query source to `@<prefix><capture>` (strings and comments kept)."""
+    out: list[str] = []
+    i, n = 0, len(source)
+    while i < n:
+        ch = source[i]
+        if ch == '"':
+            j = i + 1
+            while j < n and source[j] != '"':
+                j += 2 if source[j] == "\\" else 1
+            out.append(source[i:j + 1])
+            i = j + 1
+        elif ch == ";":
+            j = source.find("\n", i)
+            j = n if j < 0 else j
+            out.append(source[i:j])
+            i = j
+        elif ch == "@":
+            out.append("@" + prefix)
+            i += 1
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
+
+
+@lru_cache(maxsize=64)
+def _group_query(lang: Language, sources: tuple[str, ...]) -> tuple[ts.Query, tuple[int, ...]]:
+    """The combined query of a group and the first pattern index of each member source."""
+    offsets, total = [], 0
+    for src in sources:
+        offsets.append(total)
+        total += query(lang, src).pattern_count
+    combined = "\n".join(_prefix_captures(src, f"q{i}__") for i, src in enumerate(sources))
+    q = ts.Query(ts_language(lang), combined)
+    assert q.pattern_count == total
+    return q, tuple(offsets)
+
+
+def _run_group(lang: Language, group: str, root: ts.Node) -> dict[str, Any]:
+    """Run a group's combined query once: source -> what captures()/matches() would have returned."""
+    kind, sources_list = _GROUPS[group]
+    sources = tuple(sources_list)
+    q, offsets = _group_query(lang, sources)
+    out: dict[str, Any] = {}
+    if kind == "captures":
+        per: list[dict[str, list[ts.Node]]] = [{} for _ in sources]
+        for name, nodes in ts.QueryCursor(q).captures(root).items():
+            i, _, base = name.partition("__")
+            if len(nodes) > 1:
+                nodes.sort(key=_doc_order)
+            per[int(i[1:])][base] = nodes
+        for src, caps in zip(sources, per):
+            out[src] = caps
+        return out
+    per_m: list[list] = [[] for _ in sources]
+    for index, caps in ts.QueryCursor(q).matches(root):
+        i = bisect.bisect_right(offsets, index) - 1
+        per_m[i].append((index - offsets[i], {k.partition("__")[2]: v for k, v in caps.items()}))
+    for src, ms in zip(sources, per_m):
+        out[src] = ms
+    return out
 
 
 def _first_error(node: ts.Node) -> ts.Node | None:
@@ -265,10 +362,21 @@ class FileContext:
 
     # -- tree-sitter helpers
     def captures(self, source: str, node: ts.Node | None = None) -> dict[str, list[ts.Node]]:
+        if node is None and source in _GROUP_OF:     # (lists shared between callers: read them, do not mutate)
+            return dict(self._shared(_GROUP_OF[source])[source])
         return captures(self.language, source, node or self.js_root)
 
     def matches(self, source: str, node: ts.Node | None = None) -> list[tuple[int, dict[str, list[ts.Node]]]]:
+        if node is None and source in _GROUP_OF:     # (shared between callers: read, do not mutate)
+            return self._shared(_GROUP_OF[source])[source]
         return matches(self.language, source, node or self.js_root)
+
+    def _shared(self, group: str) -> dict[str, Any]:
+        runs = self.__dict__.setdefault("_shared_runs", {})
+        got = runs.get(group)
+        if got is None or len(got) != len(_GROUPS[group][1]):   # (re)run when a module joined the group since
+            got = runs[group] = _run_group(self.language, group, self.js_root)
+        return got
 
     def node_text(self, node: ts.Node) -> str:
         return self.data[node.start_byte:node.end_byte].decode("utf-8", errors="replace")

@@ -14,6 +14,7 @@ follow a handler into the local modules it uses.
 from __future__ import annotations
 
 from deploycheck.project.extract import JS, PY, Extractor
+from deploycheck.project.extract import calls_js  # noqa: F401  (declares its shared whole-file query now)
 from deploycheck.project.model import FileFacts, Language, Role
 from deploycheck.project.parse import FileContext
 

@@ -24,7 +24,7 @@ from deploycheck.project.extract.calls_classify import (Chain, Classified, class
                                                         js_connector, lib_kind)
 from deploycheck.project.model import (CallSite, CatchClause, DbClient, ErrorHandler, ExternalCall, FileFacts,
                                        Function, Import)
-from deploycheck.project.parse import FileContext
+from deploycheck.project.parse import FileContext, shared_captures
 
 FN_TYPES = frozenset({"function_declaration", "generator_function_declaration", "function_expression",
                       "arrow_function", "method_definition", "function"})
@@ -41,7 +41,7 @@ _FW_IMPORTS = {"express": "express", "fastify": "fastify", "hono": "hono", "koa"
                "koa-router": "koa", "@nestjs/common": "nestjs", "restify": "restify", "@hapi/hapi": "hapi",
                "polka": "express", "h3": "h3", "elysia": "elysia"}
 
-QUERY = """
+QUERY = shared_captures("js-index", """
 (function_declaration name: (identifier) @fname)
 (generator_function_declaration name: (identifier) @fname)
 (variable_declarator name: (identifier) @vname value: [(arrow_function) (function_expression)])
@@ -51,7 +51,7 @@ QUERY = """
 (export_statement source: (_)) @reexport
 (variable_declarator name: (_) value: [(new_expression) (call_expression) (await_expression) (binary_expression)]) @decl
 (assignment_expression left: (_) right: [(new_expression) (call_expression) (await_expression) (binary_expression)]) @assign
-"""
+""")
 
 _LOG_STMT = re.compile(
     r"^\s*(await\s+)?((console|logger|log|this\.logger|this\.log|fastify\.log|app\.log|server\.log|request\.log|"

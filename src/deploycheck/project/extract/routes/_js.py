@@ -26,13 +26,13 @@ from deploycheck.project.extract.routes import _names as N
 from deploycheck.project.extract.routes._sql import read_sql
 from deploycheck.project.extract.routes._summary import FnSummary, LocalCall
 from deploycheck.project.model import DataAccess, Guard
-from deploycheck.project.parse import FileContext
+from deploycheck.project.parse import FileContext, shared_captures
 
 FN_TYPES = frozenset({"function_declaration", "function_expression", "arrow_function", "method_definition",
                       "generator_function_declaration", "generator_function", "function"})
-_Q_FN = ("[(function_declaration) (function_expression) (arrow_function) (method_definition) "
-         "(generator_function_declaration) (generator_function)] @fn")
-_Q_ITEMS = """
+_Q_FN = shared_captures("js-index", "[(function_declaration) (function_expression) (arrow_function) (method_definition) "
+                                    "(generator_function_declaration) (generator_function)] @fn")
+_Q_ITEMS = shared_captures("js-index", """
 (call_expression) @call
 (new_expression) @new
 (if_statement) @if
@@ -40,7 +40,7 @@ _Q_ITEMS = """
 (assignment_expression) @assign
 (throw_statement) @throw
 (ternary_expression) @tern
-"""
+""")
 
 _WRAPPERS = frozenset({"await_expression", "parenthesized_expression", "as_expression", "non_null_expression",
                        "satisfies_expression", "type_assertion"})

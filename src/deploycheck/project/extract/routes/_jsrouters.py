@@ -23,23 +23,23 @@ from deploycheck.project.extract.routes._js import FN_TYPES, JsAnalysis, analysi
 from deploycheck.project.extract.routes._summary import (EXTRA_EXPORTS, EXTRA_FUNCTIONS, EXTRA_MOUNTS,
                                                          EXTRA_ROUTERS, Export, FnSummary, Mount, Ref, Router)
 from deploycheck.project.model import FileFacts, Guard, Route
-from deploycheck.project.parse import FileContext
+from deploycheck.project.parse import FileContext, shared_captures, shared_matches
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete", "del", "all", "options", "head")
 _REG_METHODS = frozenset(HTTP_METHODS + ("use", "route", "register", "addHook", "on", "basePath", "mount",
                                          "decorate", "addPlugin"))
-_Q_REG = """
+_Q_REG = shared_matches("js-routers", """
 (call_expression
   function: (member_expression object: (_) @obj property: (property_identifier) @method)
   arguments: (arguments) @args) @call
-"""
-_Q_NEW_OR_CALL = """
+""")
+_Q_NEW_OR_CALL = shared_matches("js-routers", """
 (variable_declarator name: (identifier) @name value: (_) @value) @decl
-"""
-_Q_EXPORTS = """
+""")
+_Q_EXPORTS = shared_captures("js-index", """
 (export_statement) @export
 (assignment_expression left: (member_expression) @left right: (_) @right) @assign
-"""
+""")
 _ROUTERISH_NAME = re.compile(r"(?i)^(app|api|server|router|routes?|fastify|instance|f|r|v\d|admin|web|hono|"
                              r"\w*router|\w*routes|\w*app|\w*api|\w*server)$")
 _HOOKS_AUTH = ("onRequest", "preHandler", "preValidation", "preParsing")

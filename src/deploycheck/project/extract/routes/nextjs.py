@@ -23,13 +23,13 @@ from deploycheck.project.extract.routes import _names as N
 from deploycheck.project.extract.routes._js import FN_TYPES, analysis
 from deploycheck.project.extract.routes._summary import EXTRA_FUNCTIONS, EXTRA_GLOBALS, FnSummary, GlobalGuard, Ref
 from deploycheck.project.model import FileFacts, Guard, Role, Route
-from deploycheck.project.parse import FileContext
+from deploycheck.project.parse import FileContext, shared_captures
 
 HTTP = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 _APP_ROUTE = re.compile(r"(?:^|/)app/(.*/)?route\.(?:[cm]?[jt]sx?)$")
 _PAGES_API = re.compile(r"(?:^|/)pages/api/(.+)\.(?:[cm]?[jt]sx?)$")
 _MIDDLEWARE = re.compile(r"^(?:(?:.*/)?src/|(?:apps|packages)/[^/]+/(?:src/)?)?(?:middleware|proxy)\.(?:[cm]?[jt]s)$")
-_Q_EXPORTS = "(export_statement) @export"
+_Q_EXPORTS = shared_captures("js-index", "(export_statement) @export")
 _METHOD_CMP = re.compile(r"""(?:\b\w+\s*\.\s*)?\bmethod\s*(===|==|!==|!=)\s*['"]([A-Za-z]+)['"]|['"]([A-Za-z]+)['"]\s*(===|==|!==|!=)\s*(?:\w+\s*\.\s*)?method\b""")
 _METHOD_IN = re.compile(r"""\[([^\]]*)\]\s*\.\s*includes\s*\(\s*(?:\w+\s*\.\s*)?method\b""")
 
