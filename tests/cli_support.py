@@ -44,7 +44,8 @@ def cli(*argv: str, cwd: Path | None = None, vars: dict[str, str] | None = None)
     out, err = StringIO(), StringIO()
     env = Environment(stdout=out, stderr=err, stdin_isatty=False, stdout_isatty=False,
                       stderr_isatty=False, cwd=cwd or REPO,
-                      vars={"NO_COLOR": "1", "COLUMNS": "160", **(vars or {})})
+                      vars={"NO_COLOR": "1", "COLUMNS": "160", "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"],
+                            **(vars or {})})
     code = main(list(argv), env=env)
     return Run(code, out.getvalue(), err.getvalue())
 

@@ -36,6 +36,7 @@ class Config:
     use_baseline: bool = True                    # False while writing a new baseline
     config_file: Path | None = None
     display_root: str | None = None              # the PATH as the user gave it (the contract's `root`)
+    cache_dir: Path | None = None                # facts cache (see cache.py); None: no cache
 
     def selected(self, rule_id: str) -> bool:
         if self.select and not any(_matches(rule_id, p) for p in self.select):

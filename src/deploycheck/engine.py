@@ -5,22 +5,27 @@
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Any
 
+from deploycheck import cache as cache_mod
 from deploycheck import suppress
 from deploycheck.checks import CHECKS
 from deploycheck.config import Config
 from deploycheck.core import (CheckResult, Finding, ScanResult, Skipped, Status)
-from deploycheck.project.discover import Candidate, discover
-from deploycheck.project.extract import extract_file
+from deploycheck.project import pickling
+from deploycheck.project.discover import Candidate, discover, read_bytes
+from deploycheck.project.extract import extract_data, extract_file
 from deploycheck.project.link import link
-from deploycheck.project.model import FileFacts, Project
+from deploycheck.project.model import FileFacts, Project, SourceFile
 from deploycheck.redact import redact_line
 
 # Below these, a process pool costs more than it saves.
@@ -43,14 +48,31 @@ def build_project(config: Config, progress: Progress | None = None) -> Project:
     project = Project(root=root)
     project.skipped.extend(found.skipped)
     project.repo.gitignore_patterns = list(found.root_gitignore)
-    for item in _extract_all(found.files, config, progress):
-        if isinstance(item, Skipped):
-            project.skipped.append(item)
-        else:
-            project.add(item)
-    project.files.sort(key=lambda f: f.path)
-    link(project)
+    with _gc_paused():
+        for item in _extract_all(found.files, config, progress):
+            if isinstance(item, Skipped):
+                project.skipped.append(item)
+            else:
+                project.add(item)
+        project.files.sort(key=lambda f: f.path)
+        link(project)
     return project
+
+
+@contextmanager
+def _gc_paused():
+    """No cyclic garbage collection while facts pile up. Facts are acyclic (frozen dataclasses of
+    strings, numbers and tuples) and each file's trees are freed by reference counting when its
+    extraction ends (extract_source drops them), yet every collection of the older generations would
+    walk the hundreds of thousands of facts gathered so far: a tenth of a cold scan and most of a warm
+    one. The collector runs again, and catches up, when the project is built."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _jobs(config: Config) -> int:
@@ -62,23 +84,149 @@ def _jobs(config: Config) -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def _open_cache(config: Config) -> cache_mod.Cache | None:
+    if config.cache_dir is None:
+        return None
+    try:
+        return cache_mod.Cache.at(config.cache_dir)
+    except Exception:  # an unreadable package file, …: scan without a cache
+        return None
+
+
 def _extract_all(files: list[Candidate], config: Config, progress: Progress | None) -> Iterable[FileFacts | Skipped]:
+    """Each file's facts, in `files` order: from the cache when it has them, else extracted (in a pool of
+    worker processes for a big project). New results are written to the cache at the end."""
     total = len(files)
     jobs = _jobs(config)
+    cache = _open_cache(config)
+    new: list[tuple[bytes, bytes]] = []
+    used: list[bytes] = []
     big = total >= PARALLEL_MIN_FILES or _total_bytes(files) >= PARALLEL_MIN_BYTES
+    done = 0
     if jobs > 1 and big and "fork" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-            chunk = max(8, min(64, total // (jobs * 8) or 1))
-            for i, item in enumerate(pool.map(_extract_one, files, [config.max_file_bytes] * total, chunksize=chunk), 1):
-                if progress:
-                    progress(i, total)
-                yield item
-        return
-    for i, cand in enumerate(files, 1):
-        yield _extract_one(cand, config.max_file_bytes)
-        if progress:
-            progress(i, total)
+        size = max(8, min(64, total // (jobs * 8) or 1))
+        chunks = [files[i:i + size] for i in range(0, total, size)]
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_start) as pool:
+            for chunk, results in zip(chunks, pool.map(_extract_chunk, chunks, repeat(config.max_file_bytes),
+                                                       repeat(cache))):
+                for cand, (key, blob, hit) in zip(chunk, results):
+                    item = _loaded(cand, blob)
+                    if item is None:       # a damaged cache entry: extract the file here
+                        item = _extract_one(cand, config.max_file_bytes)
+                        if key is not None and _cacheable(item):
+                            new.append((key, pickling.dumps(item)))
+                    elif key is not None:
+                        if hit:
+                            used.append(key)
+                        else:
+                            new.append((key, blob))
+                    done += 1
+                    if progress:
+                        progress(done, total)
+                    yield item
+    else:
+        reader = cache.reader() if cache is not None else None
+        try:
+            for start in range(0, total, 64):
+                chunk = files[start:start + 64]
+                for cand, (key, item, blob, hit) in zip(chunk, _extract_local(chunk, config.max_file_bytes, cache, reader)):
+                    if key is not None:
+                        if hit:
+                            used.append(key)
+                        elif blob is not None:
+                            new.append((key, blob))
+                    done += 1
+                    if progress:
+                        progress(done, total)
+                    yield item
+                gc.collect(0)      # young cyclic garbage only (see _gc_paused)
+        finally:
+            if reader is not None:
+                reader.close()
+    if cache is not None:
+        cache.store(new, used)
+
+
+def _worker_start() -> None:
+    # The main process forked with its collector paused; a worker frees each file's objects as it goes,
+    # so it collects as usual, except what it inherited: that stays put (gc.freeze), so the collector
+    # neither walks it again nor dirties its copy-on-write pages.
+    gc.enable()
+    gc.freeze()
+
+
+_READER: tuple[int, cache_mod.Reader] | None = None
+
+
+def _worker_reader(cache: cache_mod.Cache) -> cache_mod.Reader:
+    """One cache connection per worker process (never one inherited across fork)."""
+    global _READER
+    if _READER is None or _READER[0] != os.getpid() or _READER[1].where != cache:
+        _READER = (os.getpid(), cache.reader())
+    return _READER[1]
+
+
+def _read_chunk(chunk: list[Candidate], max_bytes: int, cache: cache_mod.Cache | None,
+                reader: cache_mod.Reader | None) -> tuple[list, list, dict[bytes, bytes]]:
+    datas = [read_bytes(c.path, c.rel, max_bytes=max_bytes) for c in chunk]
+    keys = [cache.key(c.rel, d) if cache is not None and not isinstance(d, Skipped) else None
+            for c, d in zip(chunk, datas)]
+    hits = reader.get_many([k for k in keys if k is not None]) if reader is not None else {}
+    return datas, keys, hits
+
+
+def _extract_chunk(chunk: list[Candidate], max_bytes: int, cache: cache_mod.Cache | None) -> list[tuple]:
+    """In a worker: per file (cache key, pickled result, from the cache?)."""
+    reader = _worker_reader(cache) if cache is not None else None
+    datas, keys, hits = _read_chunk(chunk, max_bytes, cache, reader)
+    out = []
+    for cand, data, key in zip(chunk, datas, keys):
+        blob = hits.get(key) if key is not None else None
+        if blob is not None:
+            out.append((key, blob, True))
+            continue
+        item = data if isinstance(data, Skipped) else extract_data(cand.rel, data)
+        out.append((key if _cacheable(item) else None, pickling.dumps(item), False))
+    return out
+
+
+def _extract_local(chunk: list[Candidate], max_bytes: int, cache: cache_mod.Cache | None,
+                   reader: cache_mod.Reader | None) -> list[tuple]:
+    """In this process: per file (cache key, result, its pickle when it is new to the cache, from the cache?)."""
+    datas, keys, hits = _read_chunk(chunk, max_bytes, cache, reader)
+    out = []
+    for cand, data, key in zip(chunk, datas, keys):
+        blob = hits.get(key) if key is not None else None
+        if blob is not None:
+            item = _loaded(cand, blob)
+            if item is not None:
+                out.append((key, item, None, True))
+                continue
+        item = data if isinstance(data, Skipped) else extract_data(cand.rel, data)
+        if key is not None and _cacheable(item):
+            out.append((key, item, pickling.dumps(item), False))
+        else:
+            out.append((None, item, None, False))
+    return out
+
+
+def _cacheable(item: FileFacts | Skipped) -> bool:
+    # Skips that depend on the file's bytes are facts too; an unreadable file is not.
+    return not isinstance(item, Skipped) or not item.reason.startswith(("unreadable", "too large"))
+
+
+def _loaded(cand: Candidate, blob: bytes) -> FileFacts | Skipped | None:
+    """A pickled result back, or None when it is not this file's (a damaged cache entry)."""
+    try:
+        item = pickling.loads(blob)
+    except Exception:
+        return None
+    if isinstance(item, FileFacts):
+        return item if isinstance(item.file, SourceFile) and item.file.path == cand.rel else None
+    if isinstance(item, Skipped):
+        return item if item.path == cand.rel else None
+    return None
 
 
 def _extract_one(cand: Candidate, max_bytes: int) -> FileFacts | Skipped:

@@ -212,14 +212,25 @@ class Source:
 
 def read_source(path: str | Path, rel: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Source | Skipped:
     """Read one file, or say why it is skipped (unreadable, binary, too large, minified, undecodable)."""
+    data = read_bytes(path, rel, max_bytes=max_bytes)
+    return data if isinstance(data, Skipped) else decode_source(rel, data)
+
+
+def read_bytes(path: str | Path, rel: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes | Skipped:
+    """The file's bytes, or why they cannot be read (unreadable, too large)."""
     try:
         size = os.stat(path).st_size
         if size > max_bytes:
             return Skipped(rel, f"too large ({size / 1048576:.1f} MB > {max_bytes / 1048576:.1f} MB limit)")
         with open(path, "rb") as fh:
-            data = fh.read(max_bytes + 1)
+            return fh.read(max_bytes + 1)
     except OSError as exc:
         return Skipped(rel, f"unreadable: {exc.strerror or exc}")
+
+
+def decode_source(rel: str, data: bytes) -> Source | Skipped:
+    """The text of a file's bytes, or why it is not analysed (binary, undecodable, minified): a pure
+    function of (rel, data)."""
     head = data[:8192]
     if b"\x00" in head:
         return Skipped(rel, "binary file")

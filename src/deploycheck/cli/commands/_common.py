@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from deploycheck import cache as cache_mod
 from deploycheck import config as config_mod
 from deploycheck.cli.environment import Environment
 
@@ -15,6 +16,8 @@ def add_project_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-gitignore", action="store_true", help="scan files that .gitignore excludes")
     p.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="worker processes (default: one per core)")
     p.add_argument("--max-file-size", metavar="SIZE", help="skip files larger than this (default 2MB)")
+    p.add_argument("--no-cache", action="store_true",
+                   help="do not read or write the facts cache ($XDG_CACHE_HOME/deploycheck or ~/.cache/deploycheck)")
 
 
 def resolve_root(args: argparse.Namespace, env: Environment) -> Path:
@@ -42,7 +45,10 @@ def load_config(args: argparse.Namespace, env: Environment, **extra) -> config_m
     cfg_file = Path(args.config) if getattr(args, "config", None) else None
     if cfg_file is not None and not cfg_file.is_absolute():
         cfg_file = env.cwd / cfg_file
-    return config_mod.load(root, config_file=cfg_file, overrides=overrides)
+    config = config_mod.load(root, config_file=cfg_file, overrides=overrides)
+    # Per-file facts are cached by content (see deploycheck/cache.py) unless --no-cache.
+    cache_dir = None if getattr(args, "no_cache", False) else cache_mod.default_dir(env.vars)
+    return config_mod.with_(config, cache_dir=cache_dir)
 
 
 def progress_for(env: Environment, enabled: bool = True):

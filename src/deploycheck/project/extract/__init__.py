@@ -17,7 +17,7 @@ import ahocorasick
 
 from deploycheck.core import Skipped
 from deploycheck.project.classify import is_client_side, language_of, role_of
-from deploycheck.project.discover import Candidate, Source, read_source
+from deploycheck.project.discover import Candidate, Source, decode_source, read_bytes
 from deploycheck.project.model import FileFacts, Language, Role, SourceFile
 from deploycheck.project.parse import FileContext
 
@@ -101,10 +101,17 @@ def _present_triggers(language: Language, role: Role, text: str) -> set[str]:
 
 def extract_file(cand: Candidate, max_bytes: int) -> FileFacts | Skipped:
     """Read, classify, parse (lazily) and extract one file. Never raises for a bad file."""
-    src = read_source(cand.path, cand.rel, max_bytes=max_bytes)
+    data = read_bytes(cand.path, cand.rel, max_bytes=max_bytes)
+    return data if isinstance(data, Skipped) else extract_data(cand.rel, data)
+
+
+def extract_data(rel: str, data: bytes) -> FileFacts | Skipped:
+    """Everything about one file from its path and bytes: a pure function of the two (and of this
+    code), which is what lets the engine cache it by content."""
+    src = decode_source(rel, data)
     if isinstance(src, Skipped):
         return src
-    return extract_source(cand.rel, src)
+    return extract_source(rel, src)
 
 
 def extract_source(rel: str, src: Source) -> FileFacts:
@@ -128,6 +135,9 @@ def extract_source(rel: str, src: Source) -> FileFacts:
             if _debug():
                 traceback.print_exc()
     facts.file = _source_file(ctx, src)
+    # Drop the file's trees and analyses now: JsAnalysis and FileContext point at each other, and a
+    # cycle would keep the syntax tree alive until the cyclic GC runs.
+    ctx.__dict__.clear()
     return facts
 
 
