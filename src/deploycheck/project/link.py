@@ -15,8 +15,9 @@ Linker = Callable[[Project], None]
 
 
 def _linkers() -> tuple[Linker, ...]:
-    from deploycheck.project.extract import routes
-    return tuple(getattr(routes, "LINKERS", ()))
+    from deploycheck.project.extract import repo, routes
+    # repo last: platform detection reads the deploy configs and the CI facts it gathers
+    return (*getattr(routes, "LINKERS", ()), *repo.LINKERS)
 
 
 def link(project: Project) -> None:

@@ -39,7 +39,7 @@ def render_scan(result: ScanResult, out: TextIO, opts: RenderOptions | None = No
     con.print(head)
     platform = result.extras.get("platform")
     if platform:
-        con.print(Text(f"Deploy target: {platform}", style="dim"))
+        con.print(Text(f"Deploy target: {_platform_text(platform)}", style="dim"))
     con.print()
 
     con.print(Text("Pre-deploy checklist", style="bold underline"))
@@ -86,7 +86,42 @@ def render_scan(result: ScanResult, out: TextIO, opts: RenderOptions | None = No
         else:
             con.print(Text("  (--verbose lists them)", style="dim"))
         con.print()
+    nets = result.extras.get("safety_nets")
+    if nets:
+        _safety_nets(con, nets)
     con.print(verdict_line(result))
+
+
+def _platform_text(platform: object) -> str:
+    if not isinstance(platform, dict):
+        return str(platform)
+    text = str(platform.get("name", ""))
+    evidence = platform.get("evidence") or []
+    if evidence:
+        text += f" (from {', '.join(str(e) for e in evidence[:2])})"
+    also = platform.get("also") or []
+    if also:
+        text += f"; also found: {', '.join(str(a) for a in also)}"
+    return text
+
+
+NET_STYLE = {"present": ("✓", "green"), "partial": ("~", "yellow"), "missing": ("✗", "red")}
+
+
+def _safety_nets(con: Console, nets: list) -> None:
+    con.print(Text("Safety nets", style="bold underline"))
+    for item in nets:
+        if not isinstance(item, dict):
+            continue
+        mark, style = NET_STYLE.get(str(item.get("status")), ("?", "cyan"))
+        line = Text("  ")
+        line.append(mark, style=style)
+        line.append(f" {str(item.get('label', '')):<20} ", style="bold")
+        line.append(Text(str(item.get("detail", ""))))
+        con.print(line)
+        if item.get("how"):
+            con.print(Text.assemble(("      Add: ", "bold"), Text(str(item["how"]))))
+    con.print()
 
 
 def _finding(con: Console, f: Finding) -> None:
