@@ -79,7 +79,7 @@ def framework_guess(project: Project) -> str | None:
 # ----------------------------------------------------------------------------- scripts
 
 
-_NPM_RUN = re.compile(r"\b(?:npm|pnpm|yarn|bun)\s+(?:run(?:-script)?\s+|--silent\s+run\s+)?([\w:.-]+)")
+_NPM_RUN = re.compile(r"\b(?:npm|pnpm|yarn|bun)\s+(?:(?:--?[\w-]+\s+)*(run(?:-script)?)\s+)?([\w:.-]+)")
 _NPM_BUILTIN = {"install", "i", "ci", "add", "exec", "x", "dlx", "create", "init", "publish", "version", "link",
                 "audit", "outdated", "update", "upgrade", "remove", "rm", "uninstall", "pack", "config", "cache",
                 "set", "why", "list", "ls", "prune", "rebuild", "dedupe", "login", "whoami", "-v", "--version"}
@@ -112,8 +112,8 @@ def expand(command: str, project: Project, depth: int = 0, _scripts=None, _targe
         return out
     names: list[str] = []
     for m in _NPM_RUN.finditer(command):
-        name = m.group(1)
-        if name in _NPM_BUILTIN:
+        name = m.group(2)
+        if not m.group(1) and name in _NPM_BUILTIN:
             continue
         names.append(name)
     if re.search(r"\bnpm\s+(t|test)\b|\b(yarn|pnpm|bun)\s+test\b", command):

@@ -425,9 +425,9 @@ def _image_findings(project: Project) -> Iterator[Finding]:
 
 
 _FORWARD_ONLY = {
-    "prisma": "Prisma keeps no down migrations: to undo `{name}`, write the reverse SQL with "
-              "`prisma migrate diff --from-schema-datasource prisma/schema.prisma --to-migrations prisma/migrations "
-              "--script`, apply it, then `prisma migrate resolve --rolled-back {name}`; or ship a new migration that reverts it.",
+    "prisma": "Prisma keeps no down migrations: to undo `{name}`, write the reverse SQL (Prisma docs, \"Generating down "
+              "migrations\": `prisma migrate diff … --script > down.sql`), run it with `prisma db execute --file down.sql`, "
+              "then `prisma migrate resolve --rolled-back {name}`; or ship a new migration that reverts it.",
     "drizzle": "Drizzle keeps no down migrations: to undo `{name}`, write a new migration that reverts it "
                "(or generate one from the previous schema with `drizzle-kit generate`).",
     "flyway": "Flyway Community has no undo: to undo `{name}`, ship a new versioned migration that reverts it.",
@@ -457,23 +457,28 @@ def _heads(group: list[Migration]) -> list[Migration]:
     return [max(group, key=key)]
 
 
+def _mig_name(m: Migration) -> str:
+    parts = m.path.split("/")
+    return parts[-2] if m.tool == "prisma" and len(parts) > 1 else parts[-1]
+
+
 def _migration_findings(project: Project) -> Iterator[Finding]:
     for key, group in _migration_sets(project.repo.migration_facts).items():
         heads = _heads(group)
         forward_only = [m for m in group if m.reversible is None]
         for m in heads:
             for what, loc in m.destructive:
-                yield DESTRUCTIVE_MIGRATION.at(loc, f"the newest migration {m.path.rsplit('/', 1)[-1]} {what}",
+                yield DESTRUCTIVE_MIGRATION.at(loc, f"the newest migration {_mig_name(m)} {what}",
                                                subject=f"{m.path}:{what}")
             if m.reversible is False:
                 older = sum(1 for x in group if x.reversible is False and x is not m)
                 more = f" ({older} older migration{'s' if older != 1 else ''} also cannot be undone)" if older else ""
                 yield IRREVERSIBLE_MIGRATION.at(m.down_location or m.location,
-                                                f"the newest migration {m.path.rsplit('/', 1)[-1]} cannot be undone: "
+                                                f"the newest migration {_mig_name(m)} cannot be undone: "
                                                 f"{m.reason}{more}", subject=m.path)
         if forward_only and len(forward_only) == len(group):
             newest = heads[0]
-            name = _dir(newest.path).rsplit("/", 1)[-1] if newest.tool == "prisma" else newest.path.rsplit("/", 1)[-1]
+            name = _mig_name(newest)
             text = _FORWARD_ONLY.get(newest.tool, _FORWARD_ONLY["sql"]).format(name=name)
             yield FORWARD_ONLY_MIGRATIONS.at(Location(newest.path), f"{len(group)} {newest.tool} migration(s) without "
                                              f"down steps. {text}", subject=key, fix=text)

@@ -276,7 +276,7 @@ def _req_pinned(rest: str) -> bool:
 def extract_requirements(ctx: FileContext, out: FileFacts) -> None:
     name = _name(ctx).lower()
     if not (name.startswith("requirements") or name.endswith(("requirements.txt", "requirements.in"))
-            or name == "constraints.txt"):
+            or name == "constraints.txt" or _in_requirements_dir(ctx.path)):
         return
     deps: list[Dependency] = []
     includes: list[str] = []
@@ -288,7 +288,7 @@ def extract_requirements(ctx: FileContext, out: FileFacts) -> None:
         if not buf:
             start = n
         if line.rstrip().endswith("\\"):
-            buf += line.rstrip()[:-1] + " "
+            buf += line.rstrip()[:-1].rstrip() + " "
             continue
         joined.append((start, buf + line))
         buf = ""
@@ -313,6 +313,10 @@ def extract_requirements(ctx: FileContext, out: FileFacts) -> None:
     kind = "requirements-in" if name.endswith(".in") else "requirements"
     _add(out, Manifest(ctx.path, "python", kind, Location(ctx.path, 1), tuple(deps), includes=tuple(includes),
                        dev_only=dev or name == "constraints.txt"))
+
+
+def _in_requirements_dir(path: str) -> bool:
+    return bool(re.search(r"(^|/)requirements/[\w.-]+\.(txt|in)$", path))
 
 
 def _toml_line(ctx: FileContext, pattern: str, start: int = 1) -> int:
@@ -750,7 +754,7 @@ _PY_DRIVES_APP = re.compile(
     r"\bTestClient\b|\.test_client\(|\bfrom\s+django\.test\b|\bfrom\s+rest_framework\.test\b|APIClient\b"
     r"|AsyncClient\(|ASGITransport|WSGITransport|LiveServerTestCase|testcontainers|pytest_postgresql|\bwebtest\b"
     r"|\bclient\.(get|post|put|patch|delete)\(")
-_PY_CALL_PATH = re.compile(r"""\.""" + _HTTP_VERB + r"""\(\s*(f?)(['"])((?:https?://[^/'"\s]+)?/[^'"\s]*)\3""", re.I)
+_PY_CALL_PATH = re.compile(r"""\.""" + _HTTP_VERB + r"""\(\s*(f?)(['"])((?:https?://[^/'"\s]+)?/(?:(?!\3)[^\s])*)\3""", re.I)
 _PY_CASE = re.compile(r"^\s*(async\s+)?def\s+test\w*\s*\(", re.M)
 
 
@@ -852,7 +856,7 @@ def _block_lines(value: str, line: int) -> list[tuple[str, int]]:
         if not buf:
             start = i
         if s.endswith("\\"):
-            buf += s[:-1] + " "
+            buf += s[:-1].rstrip() + " "
             continue
         s = (buf + s).strip()
         buf = ""
@@ -1148,6 +1152,11 @@ def extract_manifest(ctx: FileContext, out: FileFacts) -> None:
         extract_requirements(ctx, out)
 
 
+def _requirements_dir(ctx: FileContext, out: FileFacts) -> None:
+    if ctx.role is not Role.MANIFEST and _in_requirements_dir(ctx.path):
+        extract_requirements(ctx, out)
+
+
 def _runtime_txt(ctx: FileContext, out: FileFacts) -> None:
     if _name(ctx) == "runtime.txt":
         extract_runtime_file(ctx, out)
@@ -1156,6 +1165,7 @@ def _runtime_txt(ctx: FileContext, out: FileFacts) -> None:
 EXTRACTORS = (
     Extractor("repo.manifest", extract_manifest, roles=frozenset({Role.MANIFEST})),
     Extractor("repo.runtime-txt", _runtime_txt, roles=frozenset({Role.DEPLOY_CONFIG}), languages=frozenset({Language.TEXT})),
+    Extractor("repo.requirements-dir", _requirements_dir, languages=frozenset({Language.TEXT})),
     Extractor("repo.migration", extract_migration, roles=frozenset({Role.MIGRATION})),
     Extractor("repo.test", extract_test, languages=CODE, roles=frozenset({Role.TEST})),
     Extractor("repo.ci", extract_ci, roles=frozenset({Role.CI})),
@@ -1223,7 +1233,7 @@ def link_repo(project: Project) -> None:
         if not w.on_push:
             continue
         for use, _loc in w.uses:
-            target = use.lstrip("./") if use.startswith("./") else None
+            target = use[2:].split("@", 1)[0] if use.startswith("./") else None
             callee = by_path.get(target) if target else None
             if callee is not None and not callee.on_push:
                 by_path[callee.path] = CiWorkflow(callee.path, callee.system, callee.location, True, w.on_pr,
