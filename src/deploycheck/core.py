@@ -101,10 +101,10 @@ class Finding:
 
     @property
     def prompt(self) -> str:
-        """A one-paragraph request a user can paste into an AI assistant."""
-        where = f" in {self.location}" if self.location.path else ""
-        return (f"My app has a deploy problem{where}: {self.message}. {self.rule.why} "
-                f"Please change the code so that: {self.fix} Show me the exact edit.")
+        """A one-line request a user can paste into an AI assistant."""
+        where = f"In {self.location}" if self.location.path else "In my app"
+        fix = self.fix.rstrip(".")
+        return f"{where}: {self.message}. {fix}. Show me the exact code change and nothing else."
 
 
 def default_verdict(project: "Project", findings: Sequence[Finding]) -> tuple[Status, str]:
@@ -158,6 +158,7 @@ class ScanResult:
     files_scanned: int = 0
     duration_s: float = 0.0
     extras: dict[str, Any] = field(default_factory=dict)    # platform, routes count, safety nets…
+    unused_suppressions: list[Finding] = field(default_factory=list)  # ignore comments / baseline entries matching nothing
 
     @property
     def active(self) -> list[Finding]:
@@ -171,6 +172,13 @@ class ScanResult:
 def exit_status(result: ScanResult, fail_on: Severity) -> int:
     """0: nothing at or above the threshold, 1: something is. (2 is for usage/internal errors.)"""
     return 1 if any(f.severity.rank >= fail_on.rank for f in result.active) else 0
+
+
+def fingerprint(finding: "Finding") -> tuple[str, str, str]:
+    """Line-free identity of a finding: (rule, path, hash of the subject). It survives edits above the
+    finding; baselines and SARIF partialFingerprints use it (detect-secrets' model, not gitleaks')."""
+    digest = hashlib.sha256(finding.subject.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return (finding.rule.id, finding.location.path or "", digest)
 
 
 def secret_hash(value: str) -> str:

@@ -116,6 +116,8 @@ def scan(config: Config, progress: Progress | None = None, project: Project | No
     all_findings = [f for fs in per_check.values() for f in fs]
     all_findings = _attach_snippets(project.root, all_findings)
     all_findings, unused = suppress.apply(all_findings, project, config)
+    ran = {c.id for c in CHECKS if c.id in per_check and c.find is not None}
+    unused = _judgeable(unused, project, config, ran)
     by_check: dict[str, list[Finding]] = {}
     for f in all_findings:
         by_check.setdefault(f.check, []).append(f)
@@ -130,12 +132,12 @@ def scan(config: Config, progress: Progress | None = None, project: Project | No
         if confirmed and status is Status.MANUAL:
             status, summary = Status.PASS, f"confirmed: {confirmed}"
         results.append(CheckResult(check.id, status, summary, check.title, confirmed))
-    findings = sorted(all_findings + unused, key=lambda f: f.sort_key)
+    findings = sorted(all_findings, key=lambda f: f.sort_key)
     partial = [Skipped(f.path, f.partial) for f in project.files if f.partial]
     return ScanResult(
         root=config.display_root or str(config.root), checks=results, findings=findings, skipped=list(project.skipped),
         partial=partial, files_scanned=len(project.files), duration_s=time.perf_counter() - started,
-        extras=_extras(project),
+        unused_suppressions=sorted(unused, key=lambda f: f.sort_key), extras=_extras(project),
     )
 
 
@@ -148,6 +150,26 @@ def _extras(project: Project) -> dict[str, Any]:
         extras["platform"] = {"id": p.id, "name": p.name, "evidence": list(p.evidence), "also": list(p.also)}
     extras["safety_nets"] = safety_nets.collect(project)
     return extras
+
+
+def _judgeable(unused: list[Finding], project: Project, config: Config, ran: set[str]) -> list[Finding]:
+    """An ignore comment is stale only when every id it names was checked in this run: with
+    `--select localhost` (or a check not built yet) an ignore[cors] comment may still match."""
+    def judged(rule_or_check: str) -> bool:
+        if rule_or_check.split("/", 1)[0] not in ran:
+            return False
+        return "/" not in rule_or_check or rule_or_check.endswith("/*") or config.selected(rule_or_check)
+
+    def key(path, line, ids) -> tuple:
+        return (path, line, ",".join(ids))
+
+    inline = {key(s.location.path, s.comment_line, s.ids): s for s in project.suppressions}
+    out = []
+    for u in unused:
+        s = inline.get(key(u.location.path, u.location.line, u.subject.split(",")))
+        if s is None or all(judged(i) for i in s.ids):
+            out.append(u)
+    return out
 
 
 def _attach_snippets(root: Path, findings: list[Finding]) -> list[Finding]:

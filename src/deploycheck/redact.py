@@ -35,6 +35,9 @@ def looks_random(token: str) -> bool:
         return False
     if re.fullmatch(r"[a-z_-]+[0-9]*", token) or re.fullmatch(r"[A-Z_]+", token):
         return False
+    parts = [p for p in re.split(r"[-_/.]+", token) if p]
+    if len(parts) >= 2 and sum(1 for p in parts if re.fullmatch(r"[a-z]{3,}|[A-Z][a-z]{2,}|\d{1,6}", p)) * 2 >= len(parts):
+        return False   # words joined by separators: a path, a hostname, a slug
     return entropy(token) >= 3.5
 
 

@@ -6,7 +6,6 @@ suppressions get cleaned up (ruff's unused-noqa).
 """
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import defaultdict
 from pathlib import Path
@@ -14,7 +13,7 @@ from pathlib import Path
 import pathspec
 
 from deploycheck.config import Config, ConfigError
-from deploycheck.core import Finding, Location, Rule, Severity
+from deploycheck.core import Finding, Location, Rule, Severity, fingerprint
 from deploycheck.project.model import InlineSuppression, Project
 
 UNUSED_SUPPRESSION = Rule(
@@ -76,10 +75,7 @@ def apply(findings: list[Finding], project: Project, config: Config) -> tuple[li
     return out, unused
 
 
-def identity(f: Finding) -> tuple[str, str, str]:
-    """Line-free identity: (rule, path, hash of the subject). Survives edits above the finding."""
-    digest = hashlib.sha256(f.subject.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-    return (f.rule.id, f.location.path or "", digest)
+identity = fingerprint
 
 
 def baseline_entries(findings: list[Finding]) -> list[dict]:

@@ -1,11 +1,252 @@
-"""env-vars: Is every environment variable the code reads set in production?
+"""env-vars: is every environment variable the code reads set in production?
 
-Not built yet: the check reports `manual` ("not checked yet") until its rules land.
+The most common reason an app that works locally breaks on the server: a variable that lives in
+the developer's `.env` was never set on the platform. The check compares every variable production
+code reads (without a usable default) with what the repository says production sets:
+
+- *transparent* production config (render.yaml envVars, netlify/vercel/fly env tables, app.yaml,
+  .env.production, Kubernetes env, systemd Environment=): a variable missing there is an error;
+- *opaque* production config (values set in a dashboard or a secrets store: Fly secrets, Railway,
+  Heroku config vars, an EnvironmentFile outside the repo, envFrom a Secret): a variable is fine when
+  something declares it (.env.example, the README's setup steps, a deploy-config comment, Render
+  `sync: false`), and an error when it is declared nowhere;
+- no production config at all: the check is `manual` and lists every variable to set.
+Variables the platform injects (PORT on Heroku/Render/Railway, FLY_*, VERCEL_*, add-on URLs) and
+the runtime's own (NODE_ENV, PATH, HOME …) never need setting.
 """
 from __future__ import annotations
 
-from deploycheck.core import Check
+import difflib
+import re
+from collections import defaultdict
+from typing import Iterator, Sequence
+
+from deploycheck.core import Check, Finding, Location, Rule, Severity, Status, default_verdict
+from deploycheck.project.model import EnvRead, EnvSource, Project, Role
 
 QUESTION = "Is every environment variable the code reads set in production?"
 
-CHECK = Check("env-vars", QUESTION, rules=(), find=None, title="Environment variables")
+UNSET_IN_PRODUCTION = Rule(
+    "env-vars/unset-in-production", Severity.ERROR, "Environment variable not set in production",
+    why="The code reads this variable and has no default, but nothing in the repository sets it for "
+        "production. It works on your machine because your .env has it; on the server it is undefined, "
+        "so the feature that needs it crashes or silently does nothing.",
+    fix="Set the variable on your hosting platform (and list it in the platform config or .env.example "
+        "so the next deploy has it too); make the app fail at start-up with a clear message when it is missing.",
+    docs="""Bad (render.yaml lists DATABASE_URL only):
+    const resend = new Resend(process.env.RESEND_API_KEY);
+Good:
+    envVars:
+      - key: RESEND_API_KEY
+        sync: false        # set in the Render dashboard""")
+
+MISSPELLED_NAME = Rule(
+    "env-vars/misspelled-name", Severity.ERROR, "Variable name differs from the one production sets",
+    why="The code reads one name and the platform sets a slightly different one, so the value never "
+        "arrives: a typo that no local test catches because your .env uses the code's spelling.",
+    fix="Use the same name in the code and the platform config.")
+
+DEV_DEFAULT = Rule(
+    "env-vars/dev-default-in-production", Severity.WARNING, "Development default used in production",
+    why="The variable is not set in production, so the app silently runs with a value meant for a "
+        "laptop (localhost, 'dev', 'changeme'): it starts, then fails or is insecure at the first request.",
+    fix="Set the variable in production and drop the development default (or fail at start-up when it "
+        "is missing in production).")
+
+SECRET_IN_CLIENT = Rule(
+    "env-vars/secret-in-client-code", Severity.ERROR, "Secret variable read in browser code",
+    why="Variables prefixed NEXT_PUBLIC_, VITE_ or REACT_APP_, and anything read in a 'use client' "
+        "module, are copied into the JavaScript every visitor downloads: a secret there is public.",
+    fix="Read the secret only in server code (an API route, a server action, getServerSideProps) and "
+        "give the browser only what it needs.")
+
+SERVER_VAR_IN_CLIENT = Rule(
+    "env-vars/server-var-in-client-code", Severity.ERROR, "Server-only variable read in browser code",
+    why="In the browser only variables with the framework's public prefix exist (NEXT_PUBLIC_, VITE_, "
+        "REACT_APP_); this one is undefined there, so the feature that uses it breaks for every visitor.",
+    fix="Read it in server code and pass the value down, or rename it with the public prefix if it is "
+        "not a secret.")
+
+UNVERIFIED = Rule(
+    "env-vars/unverified-in-production", Severity.INFO, "Variable to set in production (no config to check)",
+    why="The repository has no production configuration (platform manifest, .env.production, "
+        "Kubernetes or systemd file), so deploycheck cannot see whether this variable is set there.",
+    fix="Set it on your hosting platform, or run `deploycheck env --from-process` on the server to compare.")
+
+DYNAMIC_READ = Rule(
+    "env-vars/dynamic-read", Severity.INFO, "Variable name computed at run time",
+    why="`process.env[name]` with a computed name cannot be checked against production config.",
+    fix="Read variables by literal name (or through a helper called with literal names) so tools can check them.")
+
+UNUSED_IN_CODE = Rule(
+    "env-vars/unused-in-code", Severity.INFO, "Set in production but read nowhere",
+    why="Production sets a variable the code never reads: often a renamed variable whose new name is "
+        "missing, or a leftover secret that should be removed from the platform.",
+    fix="Remove it from the production config, or check whether the code expects a different name.")
+
+# Provided by the runtime or the shell, never something a deploy has to set.
+RUNTIME_PROVIDED = frozenset({
+    "NODE_ENV", "PATH", "HOME", "PWD", "OLDPWD", "HOSTNAME", "HOST_NAME", "USER", "USERNAME", "LOGNAME", "SHELL",
+    "TERM", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "TEMP", "TMP", "CI", "DEBUG", "NO_COLOR",
+    "FORCE_COLOR", "COLUMNS", "LINES", "PYTHONPATH", "PYTHONUNBUFFERED", "VIRTUAL_ENV", "NODE_OPTIONS",
+    "npm_package_version", "npm_package_name", "npm_lifecycle_event", "npm_config_user_agent",
+    "GITHUB_ACTIONS", "JEST_WORKER_ID", "VITEST", "PYTEST_CURRENT_TEST", "NEXT_RUNTIME", "NEXT_PHASE",
+    "KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT", "AWS_LAMBDA_FUNCTION_NAME", "AWS_REGION",
+    "AWS_EXECUTION_ENV", "LAMBDA_TASK_ROOT", "FUNCTION_TARGET", "K_SERVICE", "K_REVISION",
+    "SERVER_SOFTWARE", "WERKZEUG_RUN_MAIN", "FLASK_RUN_FROM_CLI", "RUN_MAIN", "DJANGO_SETTINGS_MODULE",
+})
+_CLIENT_PREFIX = re.compile(r"^(NEXT_PUBLIC_|VITE_|REACT_APP_|EXPO_PUBLIC_|GATSBY_|NUXT_PUBLIC_|PUBLIC_)")
+_SECRET_NAME = re.compile(r"(SECRET|PRIVATE|PASSWORD|PASSWD|SERVICE_ROLE|_TOKEN$|TOKEN_|API_KEY$|_KEY$|CREDENTIAL)", re.I)
+_PUBLIC_KEY_NAME = re.compile(r"(PUBLISHABLE|PUBLIC_KEY|ANON_KEY|SITE_KEY|MEASUREMENT_ID|CLIENT_ID|DSN|APP_ID|PROJECT_ID)", re.I)
+_DEV_DEFAULT = re.compile(r"localhost|127\.0\.0\.1|://0\.0\.0\.0|\[::1\]|^(dev|development|test|changeme|change-me|"
+                          r"secret|password|keyboard cat|xxx+|todo|fixme|example)$", re.I)
+_READ_ROLES = frozenset({Role.APP, Role.MIGRATION, Role.BUILD_CONFIG})
+
+
+def _names_in(sources: Sequence[EnvSource]) -> set[str]:
+    out: set[str] = set()
+    for s in sources:
+        out |= {st.name for st in s.settings}
+        out |= set(s.injected)
+    return out
+
+
+def production_sources(project: Project) -> list[EnvSource]:
+    return [s for s in project.env_sources if s.environment == "production"]
+
+
+def has_production_config(project: Project) -> bool:
+    return bool(production_sources(project)) or any(not d.dev_only for d in project.deploy)
+
+
+def _declared(project: Project) -> dict[str, Location]:
+    out: dict[str, Location] = {}
+    for d in project.env_declarations:
+        out.setdefault(d.name, d.location)
+    for s in project.env_sources:
+        for st in s.settings:
+            if st.kind == "declared":
+                out.setdefault(st.name, st.location)
+    return out
+
+
+def app_reads(project: Project) -> list[EnvRead]:
+    return [r for r in project.env_reads if project.role(r) in _READ_ROLES]
+
+
+def find(project: Project, ctx) -> Iterator[Finding]:
+    reads = app_reads(project)
+    by_name: dict[str, list[EnvRead]] = defaultdict(list)
+    for r in reads:
+        if r.name is None:
+            yield DYNAMIC_READ.at(r.location, "environment variable read with a computed name",
+                                  subject=f"dynamic@{r.location.path}")
+            continue
+        by_name[r.name].append(r)
+
+    yield from _client_side(project, by_name)
+
+    prod = production_sources(project)
+    injected_anywhere = {n for s in project.env_sources for n in s.injected}
+    set_names = _names_in(prod) | injected_anywhere
+    declared = _declared(project)
+    any_config = has_production_config(project)
+    with_env = {s.platform for s in prod}
+    # a platform whose manifest sets no variables keeps them in its dashboard: opaque
+    dashboard_only = any(not d.dev_only and d.platform not in with_env and d.platform not in ("docker", "compose")
+                         for d in project.deploy)
+    transparent = bool(prod) and not any(s.opaque for s in prod) and not dashboard_only
+    where = ", ".join(sorted({s.path for s in prod})) or "the platform config"
+
+    for name, rs in sorted(by_name.items()):
+        if name in RUNTIME_PROVIDED or name in set_names:
+            continue
+        rs = sorted(rs, key=lambda r: (r.location.path or "", r.location.line or 0))
+        required = [r for r in rs if not r.has_default and not r.conditional]
+        dev = [r for r in rs if r.has_default and r.default is not None and _DEV_DEFAULT.search(r.default)]
+        if not required and not dev:
+            continue
+        primary = (required or dev)[0]
+        others = tuple(r.location for r in rs if r is not primary)[:5]
+        if not any_config:
+            yield UNVERIFIED.at(primary.location, f"{name} is read here: make sure production sets it",
+                                subject=name, related=others)
+            continue
+        near = difflib.get_close_matches(name, sorted(set_names | set(declared)), n=1, cutoff=0.85)
+        if required and near and near[0] != name:
+            yield MISSPELLED_NAME.at(primary.location,
+                                     f"{name} is read here, but production sets {near[0]}",
+                                     subject=name, fix=f"Rename one of them so both say the same: {near[0]} or {name}.")
+            continue
+        if not transparent and name in declared:
+            continue
+        if required:
+            if transparent:
+                msg = f"{name} is read here but not set in {where}"
+                if name in declared:
+                    msg += f" (it is only listed in {declared[name].path})"
+            else:
+                msg = f"{name} is read here but set or declared nowhere for production (not in {where}, " \
+                      f".env.example or the README)"
+            yield UNSET_IN_PRODUCTION.at(primary.location, msg, subject=name, related=others)
+        else:
+            d = dev[0]
+            yield DEV_DEFAULT.at(d.location, f"{name} is not set in production, so it falls back to '{d.default}'",
+                                 subject=name, related=others)
+
+    read_names = set(by_name)
+    for s in prod:
+        for st in s.settings:
+            if st.name not in read_names and st.kind != "declared" and not _consumed_by_tools(st.name):
+                yield UNUSED_IN_CODE.at(st.location, f"{st.name} is set in {s.path} but no code reads it",
+                                        subject=st.name)
+
+
+_TOOL_VARS = re.compile(
+    r"^(PORT|NODE_VERSION|PYTHON_VERSION|NPM_VERSION|YARN_VERSION|PNPM_VERSION|BUN_VERSION|NODE_ENV|NODE_OPTIONS|"
+    r"WEB_CONCURRENCY|GUNICORN_CMD_ARGS|UVICORN_\w+|PYTHONUNBUFFERED|PYTHONDONTWRITEBYTECODE|PIP_\w+|POETRY_\w+|"
+    r"SENTRY_\w+|DD_\w+|NEW_RELIC_\w+|OTEL_\w+|HONEYBADGER_\w+|BUGSNAG_\w+|ROLLBAR_\w+|LOG_LEVEL|TZ|LANG|"
+    r"NEXT_TELEMETRY_DISABLED|NETLIFY_\w+|VERCEL_\w+|RENDER_\w+|FLY_\w+|RAILWAY_\w+|HEROKU_\w+|DATABASE_URL|"
+    r"DIRECT_URL|SHADOW_DATABASE_URL|PRISMA_\w+|NPM_CONFIG_\w+|NIXPACKS_\w+|CI|DEBUG|DJANGO_SETTINGS_MODULE|"
+    r"FLASK_APP|FLASK_ENV|FLASK_DEBUG|MALLOC_ARENA_MAX|GOOGLE_APPLICATION_CREDENTIALS|AWS_\w+)$")
+
+
+def _consumed_by_tools(name: str) -> bool:
+    """Variables read by runtimes, SDKs or build tools rather than by the app's own code."""
+    return bool(_TOOL_VARS.match(name))
+
+
+def _client_side(project: Project, by_name: dict[str, list[EnvRead]]) -> Iterator[Finding]:
+    for name, rs in sorted(by_name.items()):
+        for r in rs:
+            if r.side != "client" or name in RUNTIME_PROVIDED:
+                continue
+            if _SECRET_NAME.search(name) and not _PUBLIC_KEY_NAME.search(name):
+                yield SECRET_IN_CLIENT.at(r.location, f"{name} is read in code that ships to the browser",
+                                          subject=name)
+            elif not _CLIENT_PREFIX.match(name):
+                yield SERVER_VAR_IN_CLIENT.at(r.location, f"{name} is undefined in the browser: only public-prefixed "
+                                                          "variables reach client code", subject=name)
+
+
+def verdict(project: Project, findings: Sequence[Finding]) -> tuple[Status, str]:
+    status, summary = default_verdict(project, findings)
+    active = [f for f in findings if f.suppressed_by is None]
+    if status is Status.PASS and any(f.rule is UNVERIFIED for f in active):
+        n = sum(1 for f in active if f.rule is UNVERIFIED)
+        return Status.MANUAL, f"no production config in the repo: confirm {n} variable(s) are set on the server"
+    if status is Status.PASS:
+        n = len({r.name for r in app_reads(project) if r.name})
+        return Status.PASS, f"all {n} variable(s) the code reads are set or declared for production" if n else \
+            "the code reads no environment variables"
+    unset = sum(1 for f in active if f.rule in (UNSET_IN_PRODUCTION, MISSPELLED_NAME))
+    if unset:
+        summary = f"{unset} variable(s) read by the code are not set in production" + (
+            f"; {summary}" if len(active) > unset else "")
+    return status, summary
+
+
+CHECK = Check("env-vars", QUESTION,
+              rules=(UNSET_IN_PRODUCTION, MISSPELLED_NAME, DEV_DEFAULT, SECRET_IN_CLIENT, SERVER_VAR_IN_CLIENT,
+                     UNVERIFIED, DYNAMIC_READ, UNUSED_IN_CODE),
+              find=find, verdict=verdict, title="Environment variables")

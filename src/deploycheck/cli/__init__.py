@@ -19,6 +19,8 @@ from deploycheck.config import ConfigError
 COMMANDS: dict[str, str] = {
     "scan": "deploycheck.cli.commands.scan",
     "env": "deploycheck.cli.commands.env",
+    "diagnose": "deploycheck.cli.commands.diagnose",
+    "probe": "deploycheck.cli.commands.probe",
     "routes": "deploycheck.cli.commands.routes",
     "rules": "deploycheck.cli.commands.rules",
 }
@@ -31,12 +33,20 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
+    env: Environment | None = None   # where --help and --version print (argparse would use sys.stdout)
+
     def error(self, message: str):  # argparse exits with 2 too; keep its message, drop the traceback
         raise UsageError(f"{self.prog}: {message}")
 
+    def _print_message(self, message: str, file=None) -> None:
+        if message and self.env is not None:
+            file = self.env.stderr if file is sys.stderr else self.env.stdout
+        super()._print_message(message, file)
 
-def build_parser() -> argparse.ArgumentParser:
+
+def build_parser(env: Environment | None = None) -> argparse.ArgumentParser:
     parser = _Parser(prog="deploycheck", description="Catch, before deploy, what breaks web apps in production.")
+    parser.env = env
     parser.add_argument("--version", action="version", version=f"deploycheck {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, module_name in COMMANDS.items():
@@ -47,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
                 continue   # a command not built yet
             raise
         p = sub.add_parser(name, help=module.HELP, description=module.HELP)
+        p.env = env
         module.add_arguments(p)
         p.set_defaults(_run=module.run)
     return parser
@@ -56,7 +67,7 @@ def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> i
     env = env or Environment()
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        parser = build_parser()
+        parser = build_parser(env)
         if not argv:
             parser.print_help(env.stdout)
             return EXIT_ERROR

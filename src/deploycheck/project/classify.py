@@ -44,7 +44,7 @@ _TEST_FILE = re.compile(
 _DEV_CONFIG_FILE = re.compile(
     r"^(vite|vitest|webpack(\.dev|\.development)?|jest|playwright|cypress|karma|rollup|esbuild|storybook|"
     r"nodemon|wdio|nightwatch|protractor|snowpack|parcel)\.(config|conf)?\.?[cm]?[jt]s(on)?$"
-    r"|^nodemon\.json$|^\.env\.(development|dev|test|testing|ci)(\.local)?$|^setupProxy\.js$"
+    r"|^nodemon\.json$|^\.env\.(development|dev|test|testing|ci)(\.local)?$|^setupproxy\.[jt]s$"
     r"|^(docker-)?compose[.-](dev|development|local|override|test|ci)\.ya?ml$|^devcontainer\.json$"
     r"|^tilt(file)?$|^\.?mocharc")
 _BUILD_CONFIG_FILE = re.compile(
@@ -108,7 +108,8 @@ def role_of(rel: str, language: Language, text: str = "") -> Role:
         return Role.ENV_FILE
     if any(d in _TEST_DIRS for d in dirs) or _TEST_FILE.search(name):
         return Role.TEST
-    if language is Language.MARKDOWN or name.split(".")[0] in _DOC_NAMES or (dirs[:1] == ["docs"] and not language.is_code):
+    # Code under a top-level docs/ folder is documentation (Sphinx conf.py, snippets), never deployed.
+    if language is Language.MARKDOWN or name.split(".")[0] in _DOC_NAMES or dirs[:1] in (["docs"], ["doc"]):
         return Role.DOCS
     if _DEV_CONFIG_FILE.match(name) or ".devcontainer" in dirs or (dirs and dirs[0] in ("dev", "local-dev")):
         return Role.DEV_CONFIG
@@ -128,9 +129,8 @@ def role_of(rel: str, language: Language, text: str = "") -> Role:
         if name in ("app.yaml", "app.yml") and not re.search(r"^\s*(runtime|env|entrypoint|services):", text, re.M):
             return Role.OTHER
         return Role.DEPLOY_CONFIG
-    if any(d in _MIGRATION_DIRS for d in dirs) and (language.is_code or language is Language.SQL):
-        if "prisma" in dirs and "migrations" not in dirs:
-            return Role.OTHER
+    if any(d in _MIGRATION_DIRS for d in dirs) and (language.is_code or language is Language.SQL) \
+            and not ("prisma" in dirs and "migrations" not in dirs):   # prisma/seed.ts is a script, not a migration
         return Role.MIGRATION
     if language is Language.YAML and _is_k8s(text):
         return Role.DEPLOY_CONFIG

@@ -10,6 +10,7 @@ Rules:
 """
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from dataclasses import dataclass
@@ -54,24 +55,44 @@ class Discovery:
     root_gitignore: list[str]
 
 
+def _compile(lines: list[str]) -> pathspec.PathSpec:
+    """A gitignore spec that tolerates lines pathspec rejects (a lone "!", a trailing "\\"):
+    git ignores such lines, and one bad line must not stop the scan."""
+    try:
+        return pathspec.GitIgnoreSpec.from_lines(lines)
+    except Exception:
+        good = []
+        for line in lines:
+            try:
+                pathspec.GitIgnoreSpec.from_lines([line])
+            except Exception:
+                continue
+            good.append(line)
+        return pathspec.GitIgnoreSpec.from_lines(good)
+
+
 class _Ignores:
-    """A stack of gitignore specs, one per directory that has a .gitignore."""
+    """`exclude` from the config, plus a stack of gitignore specs, one per directory that has a
+    .gitignore. As in git, the deepest .gitignore with a matching pattern decides, so a nested
+    `!pattern` re-includes what a parent's .gitignore excluded; `exclude` always wins."""
 
     def __init__(self, extra: list[str]):
+        self.exclude = _compile(extra) if extra else None
         self.specs: list[tuple[str, pathspec.PathSpec]] = []
-        if extra:
-            self.specs.append(("", pathspec.GitIgnoreSpec.from_lines(extra)))
 
     def push(self, base: str, lines: list[str]) -> None:
-        self.specs.append((base, pathspec.GitIgnoreSpec.from_lines(lines)))
+        self.specs.append((base, _compile(lines)))
 
     def ignored(self, rel: str, is_dir: bool) -> bool:
-        for base, spec in self.specs:
+        if self.exclude is not None and self.exclude.match_file(rel + "/" if is_dir else rel):
+            return True
+        for base, spec in reversed(self.specs):
             if base and not rel.startswith(base + "/"):
                 continue
             sub = rel[len(base) + 1:] if base else rel
-            if spec.match_file(sub + "/" if is_dir else sub):
-                return True
+            decided = spec.check_file(sub + "/" if is_dir else sub).include
+            if decided is not None:
+                return decided
         return False
 
 
@@ -121,7 +142,7 @@ def discover(root: Path, *, exclude: list[str] | tuple[str, ...] = (), use_gitig
             if is_link:
                 target = _resolve_link(entry.path, root)
                 if isinstance(target, str):
-                    if ignores.ignored(rel, False) or _skip_name(entry.name):
+                    if ignores.ignored(rel, False) or _skip_name(entry.name) or entry.name in SKIP_DIRS:
                         continue
                     skipped.append(Skipped(rel, target))
                     continue
@@ -169,7 +190,7 @@ def _resolve_link(path: str, root: Path) -> Path | str:
     try:
         target = Path(os.path.realpath(path, strict=True))
     except OSError as exc:
-        if "loop" in str(exc).lower() or getattr(exc, "errno", None) == 40:
+        if exc.errno == errno.ELOOP:     # never match the message: the path itself may say "loop"
             return "symlink loop: not followed"
         return "broken symlink: target does not exist"
     except RuntimeError:
@@ -209,9 +230,13 @@ def read_source(path: Path, rel: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> 
         text = data.decode("utf-8", errors="replace")
         if text.count("\ufffd") > max(16, len(data) // 100):
             return Skipped(rel, f"not UTF-8 text (invalid byte at offset {exc.start})")
-        partial = f"invalid UTF-8 at byte {exc.start}; analysed with replacement characters"
+        line = data.count(b"\n", 0, exc.start) + 1
+        partial = f"invalid UTF-8 at line {line} (byte offset {exc.start}); analysed with replacement characters"
     if text.startswith("\ufeff"):
+        # Drop the BOM from both forms: tree-sitter reads the bytes, the rest reads the text, and
+        # their columns must agree.
         text = text[1:]
+        data = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     if _looks_minified(rel, text):
         return Skipped(rel, "minified or generated code (very long lines)")
     return Source(text, data, text.count("\n") + 1, partial)

@@ -15,6 +15,7 @@ class RenderOptions:
     width: int = 100
     verbose: bool = False             # list every skipped file, show suppressed findings
     show_suppressed: bool = False
+    fail_on: str = "error"            # the run's --fail-on, so the verdict agrees with the exit status
 
 
 def formats() -> dict[str, ModuleType]:

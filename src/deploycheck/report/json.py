@@ -45,6 +45,8 @@ def scan_dict(result: ScanResult) -> dict[str, Any]:
                     **({"confirmed": c.confirmed} if c.confirmed else {})} for c in result.checks],
         "findings": [finding_dict(f) for f in result.active],
         "suppressed": [finding_dict(f) for f in result.suppressed],
+        "unused_suppressions": [{"path": f.location.path, "line": f.location.line, "message": f.message}
+                                for f in result.unused_suppressions],
         "skipped": [{"path": s.path, "reason": s.reason} for s in result.skipped],
         "partial": [{"path": s.path, "reason": s.reason} for s in result.partial],
         "stats": {"files": result.files_scanned, "duration_ms": round(result.duration_s * 1000, 1)},
@@ -62,4 +64,28 @@ def _jsonable(v: Any) -> bool:
 
 def render_scan(result: ScanResult, out: TextIO, opts: Any = None) -> None:
     json.dump(scan_dict(result), out, indent=2, ensure_ascii=False)
+    out.write("\n")
+
+
+def diagnose_dict(result: Any) -> dict[str, Any]:
+    """The contract's `diagnose --format json` shape, plus `last_seen_line`, `first_seen_at`, `example`."""
+    return {
+        "version": VERSION,
+        "log": result.log,
+        "repo": result.repo,
+        "lines": result.lines,
+        "events": result.events,
+        "incidents": [{
+            "category": i.category, "count": i.count, "first_seen_line": i.first_seen_line,
+            "last_seen_line": i.last_seen_line, "first_seen_at": i.first_ts or None,
+            "signature": i.signature, "summary": i.summary,
+            "frames": [{"path": f.repo_path, "line": f.line, "function": f.function, "log_path": f.path}
+                       for f in i.frames],
+            "related_findings": i.related_findings, "prompt": i.prompt, "example": i.example,
+        } for i in result.incidents],
+    }
+
+
+def render_diagnose(result: Any, out: TextIO, opts: Any = None) -> None:
+    json.dump(diagnose_dict(result), out, indent=2, ensure_ascii=False)
     out.write("\n")

@@ -6,10 +6,12 @@ strings), so a file containing `[red]` cannot restyle the report.
 """
 from __future__ import annotations
 
+import io
 from collections import Counter
 from typing import TextIO
 
 from rich.console import Console
+from rich.table import Table
 from rich.text import Text
 
 from deploycheck.core import CHECK_IDS, Finding, ScanResult, Severity, Status
@@ -32,7 +34,12 @@ def _console(out: TextIO, opts: RenderOptions) -> Console:
 
 def render_scan(result: ScanResult, out: TextIO, opts: RenderOptions | None = None) -> None:
     opts = opts or RenderOptions()
-    con = _console(out, opts)
+    buf = io.StringIO()
+    _render(result, _console(buf, opts), opts)
+    out.write("\n".join(line.rstrip() for line in buf.getvalue().splitlines()) + "\n")
+
+
+def _render(result: ScanResult, con: Console, opts: RenderOptions) -> None:
     head = Text("deploycheck ", style="bold")
     head.append(Text(result.root))
     head.append(f"  ({result.files_scanned} files in {result.duration_s:.2f} s)", style="dim")
@@ -43,13 +50,14 @@ def render_scan(result: ScanResult, out: TextIO, opts: RenderOptions | None = No
     con.print()
 
     con.print(Text("Pre-deploy checklist", style="bold underline"))
+    table = Table.grid(padding=(0, 2))
+    table.add_column(no_wrap=True)
+    table.add_column(no_wrap=True)
+    table.add_column()
     for c in result.checks:
         label, style = STATUS_STYLE[c.status]
-        line = Text("  ")
-        line.append(label, style=style)
-        line.append(f"  {c.id:<15} ", style="bold")
-        line.append(Text(c.summary))
-        con.print(line)
+        table.add_row(Text("  " + label, style=style), Text(c.id, style="bold"), Text(c.summary))
+    con.print(table)
     con.print()
 
     active = result.active
@@ -70,6 +78,12 @@ def render_scan(result: ScanResult, out: TextIO, opts: RenderOptions | None = No
             con.print(Text(f"  {f.location}  {f.rule.id}  ({f.suppressed_by})", style="dim"))
         con.print()
 
+    if result.unused_suppressions:
+        con.print(Text(f"{len(result.unused_suppressions)} suppression(s) match nothing any more (remove them):",
+                       style="dim"))
+        for f in result.unused_suppressions:
+            con.print(Text(f"  {f.location}  {f.message}", style="dim"))
+        con.print()
     if result.skipped or result.partial:
         reasons = Counter(_reason_kind(s.reason) for s in result.skipped)
         if result.skipped:
@@ -89,7 +103,7 @@ def render_scan(result: ScanResult, out: TextIO, opts: RenderOptions | None = No
     nets = result.extras.get("safety_nets")
     if nets:
         _safety_nets(con, nets)
-    con.print(verdict_line(result))
+    con.print(verdict_line(result, Severity(opts.fail_on)))
 
 
 def _platform_text(platform: object) -> str:
@@ -126,21 +140,24 @@ def _safety_nets(con: Console, nets: list) -> None:
 
 def _finding(con: Console, f: Finding) -> None:
     sev, style = SEV_STYLE[f.severity]
-    line = Text("  ")
-    line.append(f"{sev:<7}", style=style)
-    line.append(" ")
-    line.append(Text(str(f.location), style="bold"))
-    line.append("  ")
-    line.append(Text(f.message))
-    line.append(f"  [{f.rule.id}]", style="dim")
-    con.print(line)
+    head = Text("  ")
+    head.append(f"{sev:<8}", style=style)
+    head.append(Text(str(f.location), style="bold"))
+    head.append(f"  {f.rule.id}", style="dim")
+    con.print(head)
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=11, no_wrap=True)
+    grid.add_column()
+    grid.add_row("", Text(f.message))
     if f.snippet:
-        con.print(Text(f"      │ {f.snippet}", style="dim"))
-    con.print(Text.assemble(("      Why: ", "bold"), Text(f.rule.why)))
-    con.print(Text.assemble(("      Fix: ", "bold"), Text(f.fix)))
+        line = f"{f.location.line} │ " if f.location.line else "│ "
+        grid.add_row("", Text(line + f.snippet, style="dim", overflow="ellipsis", no_wrap=True))
+    grid.add_row(Text("Why", style="bold", justify="right"), Text(f.rule.why))
+    grid.add_row(Text("Fix", style="bold", justify="right"), Text(f.fix))
     if f.related:
-        con.print(Text.assemble(("      See: ", "bold"), Text(", ".join(str(r) for r in f.related))))
-    con.print(Text.assemble(("      Ask an AI: ", "bold"), Text(f'"{f.prompt}"', style="italic")))
+        grid.add_row(Text("See also", style="bold", justify="right"), Text(", ".join(str(r) for r in f.related)))
+    grid.add_row(Text("Ask an AI", style="bold", justify="right"), Text(f'"{f.prompt}"', style="italic"))
+    con.print(grid)
     con.print()
 
 
@@ -153,13 +170,16 @@ def _reason_kind(reason: str) -> str:
     return "other"
 
 
-def verdict_line(result: ScanResult) -> Text:
-    errors = [f for f in result.active if f.severity is Severity.ERROR]
+def verdict_line(result: ScanResult, fail_on: Severity = Severity.ERROR) -> Text:
+    """One line that agrees with the exit status: anything at or above --fail-on blocks."""
+    blockers = sorted((f for f in result.active if f.severity.rank >= fail_on.rank),
+                      key=lambda f: -f.severity.rank)          # stable: errors first, then in report order
     manual = [c for c in result.checks if c.status is Status.MANUAL]
     warnings = [f for f in result.active if f.severity is Severity.WARNING]
-    if errors:
-        first = errors[0]
-        t = Text(f"NOT READY TO DEPLOY: {len(errors)} blocker(s). Fix first: ", style="bold red")
+    if blockers:
+        first = blockers[0]
+        why = "" if fail_on is Severity.ERROR else f" (--fail-on {fail_on.value})"
+        t = Text(f"NOT READY TO DEPLOY{why}: {len(blockers)} blocker(s). Fix first: ", style="bold red")
         t.append(Text(f"{first.location} {first.message}"))
         return t
     if manual:
@@ -168,3 +188,34 @@ def verdict_line(result: ScanResult) -> Text:
     if warnings:
         return Text(f"Ready to deploy, with {len(warnings)} warning(s) worth a look.", style="bold yellow")
     return Text("Ready to deploy.", style="bold green")
+
+
+def render_diagnose(result, out: TextIO, opts: RenderOptions | None = None) -> None:
+    """Incidents, most important first, each with where it fails, related findings and the prompt."""
+    opts = opts or RenderOptions()
+    buf = io.StringIO()
+    con = _console(buf, opts)
+    con.print(Text.assemble(("deploycheck diagnose ", "bold"), Text(result.log),
+                            (f"  ({result.lines} lines, {result.events} events, {len(result.incidents)} incidents)", "dim")))
+    con.print()
+    known = [i for i in result.incidents if i.category != "unknown"]
+    other = [i for i in result.incidents if i.category == "unknown"]
+    if not result.incidents:
+        con.print(Text("No errors found in this log.", style="green"))
+    for i in known + other:
+        style = "dim" if i.category == "unknown" else "bold red"
+        con.rule(Text(f"{i.category}: {i.count}x since line {i.first_seen_line}", style=style), align="left")
+        con.print(Text(i.summary))
+        con.print(Text(f"  {i.signature}", style="dim"))
+        for fr in i.frames[:3]:
+            con.print(Text(f"  at {fr.repo_path}:{fr.line}" + (f" in {fr.function}" if fr.function else "")))
+        if i.related_findings:
+            con.print(Text("  related findings: " + ", ".join(i.related_findings)))
+        if opts.verbose or i is (known or other)[0]:
+            con.print(Text("  Prompt for an AI assistant:", style="bold"))
+            for line in i.prompt.splitlines():
+                con.print(Text("    " + line, style="italic"))
+        con.print()
+    if len(known + other) > 1 and not opts.verbose:
+        con.print(Text("(--verbose prints the debug prompt of every incident; --format json has them all)", style="dim"))
+    out.write("\n".join(line.rstrip() for line in buf.getvalue().splitlines()) + "\n")

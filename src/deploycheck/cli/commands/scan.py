@@ -45,7 +45,11 @@ def run(args: argparse.Namespace, env: Environment) -> int:
         target = Path(args.write_baseline)
         if not target.is_absolute():
             target = config.root / target
-        n = suppress.write_baseline(target, result.active)
+        try:
+            n = suppress.write_baseline(target, result.active)
+        except OSError as exc:
+            from deploycheck.cli import UsageError
+            raise UsageError(f"cannot write the baseline to {target}: {exc.strerror or exc}") from None
         env.err(f"deploycheck: wrote {n} finding(s) to {target}; future scans report only new ones")
         return 0
     renderer = formats().get(args.format)
@@ -54,12 +58,18 @@ def run(args: argparse.Namespace, env: Environment) -> int:
         raise UsageError(f"the {args.format} format is not available in this build")
     to_file = bool(args.output)
     opts = RenderOptions(color=env.color and not to_file and args.format == "text", width=env.width,
-                         verbose=args.verbose, show_suppressed=args.show_suppressed)
+                         verbose=args.verbose, show_suppressed=args.show_suppressed,
+                         fail_on=config.fail_on.value)
     if to_file:
         out_path = Path(args.output)
         if not out_path.is_absolute():
             out_path = env.cwd / out_path
-        with open(out_path, "w", encoding="utf-8") as fh:
+        try:
+            fh = open(out_path, "w", encoding="utf-8")
+        except OSError as exc:
+            from deploycheck.cli import UsageError
+            raise UsageError(f"cannot write the report to {args.output}: {exc.strerror or exc}") from None
+        with fh:
             renderer.render_scan(result, fh, opts)
         env.err(f"deploycheck: wrote the {args.format} report to {out_path}")
     else:

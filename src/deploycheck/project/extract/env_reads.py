@@ -1,4 +1,366 @@
-"""Extractor module: env_reads (to be written)."""
+"""Environment-variable reads in code: every way JS/TS and Python apps read the environment.
+
+JavaScript/TypeScript: `process.env.X`, `process.env['X']`, destructuring `const {X, Y = 'd'} =
+process.env`, `import.meta.env.X`, `Deno.env.get('X')`, `Bun.env.X`, and local wrappers: a function
+whose parameter indexes `process.env[param]` (`required('DATABASE_URL')`) turns each call with a
+literal name into a read. Python: `os.environ[...]`, `os.environ.get`, `os.getenv`, `environ.get`,
+python-decouple `config(...)`, django-environ `env(...)`/`env.str(...)`, and pydantic
+`BaseSettings` fields (with `env_prefix`, `alias`, `validation_alias`, `Field(env=...)`).
+"""
 from __future__ import annotations
 
-EXTRACTORS: tuple = ()
+import ast
+import re
+
+import tree_sitter as ts
+
+from deploycheck.project.extract import Extractor, JS, PY
+from deploycheck.project.extract._js import (default_of, enclosing_function, function_name, is_condition,
+                                             literal_text, string_value)
+from deploycheck.project.model import EnvRead, FileFacts, Role
+from deploycheck.project.parse import FileContext
+
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_CLIENT_PREFIXES = ("NEXT_PUBLIC_", "VITE_", "REACT_APP_", "EXPO_PUBLIC_", "PUBLIC_", "GATSBY_", "NUXT_PUBLIC_")
+# Name-based wrappers imported from elsewhere: getEnv('X'), requireEnv('X'), env('X'), mustEnv('X')
+_WRAPPER_NAME = re.compile(r"^(get|require|required|must|read|load)?_?(env|Env|ENV)(Var|Variable|OrThrow|OrDefault)?$"
+                           r"|^(requireEnv|getEnv|mustGetEnv|envOrThrow|requiredEnv|getRequiredEnv|env)$")
+
+# ----------------------------------------------------------------------------------------- JS
+
+_JS_QUERY = """
+(member_expression
+  object: (member_expression object: (identifier) @_p property: (property_identifier) @_e)
+  property: (property_identifier) @name
+  (#eq? @_p "process") (#eq? @_e "env")) @dot
+
+(subscript_expression
+  object: (member_expression object: (identifier) @_p2 property: (property_identifier) @_e2)
+  index: (_) @index
+  (#eq? @_p2 "process") (#eq? @_e2 "env")) @sub
+
+(variable_declarator
+  name: (object_pattern) @pattern
+  value: (member_expression object: (identifier) @_p3 property: (property_identifier) @_e3)
+  (#eq? @_p3 "process") (#eq? @_e3 "env")) @destructure
+
+(member_expression
+  object: (member_expression object: (meta_property) property: (property_identifier) @_e4)
+  property: (property_identifier) @vname
+  (#eq? @_e4 "env")) @vite
+
+(call_expression
+  function: (member_expression
+     object: (member_expression object: (identifier) @_d property: (property_identifier) @_e5)
+     property: (property_identifier) @_get)
+  arguments: (arguments . (string) @dname)
+  (#any-of? @_d "Deno" "Bun") (#eq? @_e5 "env") (#eq? @_get "get")) @deno
+
+(member_expression
+  object: (member_expression object: (identifier) @_b property: (property_identifier) @_e6)
+  property: (property_identifier) @bname
+  (#eq? @_b "Bun") (#eq? @_e6 "env")) @bun
+"""
+
+_CALL_QUERY = """
+(call_expression function: (identifier) @fn arguments: (arguments . (string) @arg)) @call
+"""
+
+
+def _side(ctx: FileContext, name: str | None, how: str) -> str:
+    if ctx.client_side or how == "import.meta.env":
+        return "client"
+    if name and name.startswith(_CLIENT_PREFIXES) and not ctx.path.startswith(("pages/api/", "src/pages/api/")):
+        return "client" if ctx.client_side else "server"
+    return "server"
+
+
+def _js_read(ctx: FileContext, node: ts.Node, name: str | None, how: str, out: FileFacts,
+             default_node: ts.Node | None = None, has_default: bool | None = None, raises: bool = False) -> None:
+    if has_default is None:
+        has_default, default_node = default_of(ctx, node)
+    default = literal_text(ctx, default_node) if default_node is not None else None
+    fn = enclosing_function(node)
+    out.env_reads.append(EnvRead(
+        name=name, location=ctx.loc(node), how=how, has_default=has_default, default=default,
+        raises_when_missing=raises, side=_side(ctx, name, how),
+        function=function_name(ctx, fn) if fn is not None else None,
+        conditional=is_condition(node)))
+
+
+def extract_js(ctx: FileContext, out: FileFacts) -> None:
+    caps = ctx.matches(_JS_QUERY)
+    wrappers: dict[str, bool] = {}   # local function name -> raises when missing
+    for _, c in caps:
+        if "dot" in c:
+            node = c["dot"][0]
+            _js_read(ctx, node, ctx.node_text(c["name"][0]), "process.env", out)
+        elif "sub" in c:
+            node, index = c["sub"][0], c["index"][0]
+            value = string_value(ctx, index) if index.type == "string" else None
+            if value is not None and _NAME.match(value):
+                _js_read(ctx, node, value, "process.env[]", out)
+                continue
+            wrapper = _wrapper_function(ctx, node, index)
+            if wrapper is not None:
+                wrappers[wrapper[0]] = wrapper[1]
+                continue
+            _js_read(ctx, node, None, "process.env[]", out)
+        elif "destructure" in c:
+            _destructured(ctx, c["pattern"][0], out)
+        elif "vite" in c:
+            name = ctx.node_text(c["vname"][0])
+            if name not in ("MODE", "DEV", "PROD", "SSR", "BASE_URL"):  # Vite's built-ins
+                _js_read(ctx, c["vite"][0], name, "import.meta.env", out)
+        elif "deno" in c:
+            value = string_value(ctx, c["dname"][0])
+            if value and _NAME.match(value):
+                _js_read(ctx, c["deno"][0], value, "Deno.env.get", out)
+        elif "bun" in c:
+            _js_read(ctx, c["bun"][0], ctx.node_text(c["bname"][0]), "Bun.env", out)
+    _wrapper_calls(ctx, wrappers, out)
+
+
+def _wrapper_function(ctx: FileContext, node: ts.Node, index: ts.Node) -> tuple[str, bool] | None:
+    """`function required(name) { const v = process.env[name]; if (!v) throw …; return v }`."""
+    if index.type != "identifier":
+        return None
+    fn = enclosing_function(node)
+    if fn is None:
+        return None
+    params = fn.child_by_field_name("parameters") or fn.child_by_field_name("parameter")
+    if params is None:
+        return None
+    param_names = {ctx.node_text(p).split("=")[0].split(":")[0].strip() for p in
+                   (params.named_children if params.type == "formal_parameters" else [params])}
+    if ctx.node_text(index) not in param_names:
+        return None
+    name = function_name(ctx, fn)
+    if not name:
+        return None
+    body = ctx.node_text(fn)
+    raises = "throw" in body or "process.exit" in body
+    return name, raises
+
+
+def _wrapper_calls(ctx: FileContext, wrappers: dict[str, bool], out: FileFacts) -> None:
+    if not wrappers and not any(w in ctx.text for w in ("Env(", "env(", "ENV(")):
+        return
+    for _, c in ctx.matches(_CALL_QUERY):
+        fn = ctx.node_text(c["fn"][0])
+        if fn not in wrappers and not _WRAPPER_NAME.match(fn):
+            continue
+        value = string_value(ctx, c["arg"][0])
+        if not value or not re.match(r"^[A-Z][A-Z0-9_]*$", value):
+            continue
+        call = c["call"][0]
+        args = call.child_by_field_name("arguments")
+        second = args.named_children[1] if args is not None and args.named_child_count > 1 else None
+        has_default, default_node = (True, second) if second is not None else default_of(ctx, call)
+        _js_read(ctx, call, value, f"wrapper:{fn}", out, default_node=default_node, has_default=has_default,
+                 raises=wrappers.get(fn, False) and not has_default)
+
+
+def _destructured(ctx: FileContext, pattern: ts.Node, out: FileFacts) -> None:
+    for child in pattern.named_children:
+        if child.type == "shorthand_property_identifier_pattern":
+            _js_read(ctx, child, ctx.node_text(child), "destructure", out, has_default=False)
+        elif child.type == "object_assignment_pattern":
+            left = child.child_by_field_name("left")
+            right = child.child_by_field_name("right")
+            if left is not None:
+                _js_read(ctx, left, ctx.node_text(left), "destructure", out, default_node=right, has_default=True)
+        elif child.type == "pair_pattern":
+            key = child.child_by_field_name("key")
+            value = child.child_by_field_name("value")
+            if key is None:
+                continue
+            name = ctx.node_text(key).strip("'\"")
+            if value is not None and value.type == "assignment_pattern":
+                _js_read(ctx, key, name, "destructure", out, default_node=value.child_by_field_name("right"),
+                         has_default=True)
+            else:
+                _js_read(ctx, key, name, "destructure", out, has_default=False)
+
+
+# ----------------------------------------------------------------------------------------- Python
+
+_GETTERS = {"os.getenv", "getenv", "os.environ.get", "environ.get", "os.environ.setdefault",
+            "environ.setdefault", "os.environ.pop"}
+_ENVIRON = {"os.environ", "environ"}
+
+
+def _dotted(node: ast.AST) -> str | None:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def _const_str(node: ast.AST | None) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+def _literal(node: ast.AST | None) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, (str, int, float, bool)):
+        return str(node.value)
+    return None
+
+
+class _PyVisitor(ast.NodeVisitor):
+    def __init__(self, ctx: FileContext, out: FileFacts):
+        self.ctx, self.out = ctx, out
+        self.parents: list[ast.AST] = []
+        self.function: list[str] = []
+        self.decouple = "decouple" in ctx.text
+        self.environ = "environ" in ctx.text and ("import environ" in ctx.text or "from environ" in ctx.text)
+
+    def generic_visit(self, node: ast.AST) -> None:
+        self.parents.append(node)
+        super().generic_visit(node)
+        self.parents.pop()
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        self.function.append(node.name)
+        self.generic_visit(node)
+        self.function.pop()
+
+    visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        if any((_dotted(b) or "").rsplit(".", 1)[-1] in ("BaseSettings",) for b in node.bases):
+            _settings_fields(self.ctx, node, self.out)
+        self.generic_visit(node)
+
+    def _add(self, node: ast.AST, name: str | None, how: str, *, default: ast.AST | None = None,
+             has_default: bool = False, raises: bool = False) -> None:
+        parent = self.parents[-1] if self.parents else None
+        if not has_default and isinstance(parent, ast.BoolOp) and isinstance(parent.op, ast.Or) and \
+                parent.values[0] is node and len(parent.values) > 1:
+            has_default, default = True, parent.values[1]
+        conditional = isinstance(parent, (ast.Compare, ast.If, ast.IfExp, ast.UnaryOp)) and not (
+            isinstance(parent, ast.IfExp) and parent.test is not node)
+        self.out.env_reads.append(EnvRead(
+            name=name, location=self.ctx.loc(node), how=how, has_default=has_default,
+            default=_literal(default) if default is not None else None, raises_when_missing=raises,
+            side="server", function=self.function[-1] if self.function else None, conditional=conditional))
+
+    def visit_Subscript(self, node: ast.Subscript) -> None:
+        if _dotted(node.value) in _ENVIRON and isinstance(node.ctx, ast.Load):
+            key = _const_str(node.slice)
+            self._add(node, key if key and _NAME.match(key) else None, "os.environ[]", raises=True)
+        self.generic_visit(node)
+
+    def visit_Compare(self, node: ast.Compare) -> None:
+        # "X" in os.environ
+        if len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn)) and \
+                _dotted(node.comparators[0]) in _ENVIRON:
+            key = _const_str(node.left)
+            if key:
+                self.out.env_reads.append(EnvRead(key, self.ctx.loc(node), "in os.environ", conditional=True,
+                                                  function=self.function[-1] if self.function else None))
+        self.generic_visit(node)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        callee = _dotted(node.func) or ""
+        if callee in _GETTERS:
+            key = _const_str(node.args[0]) if node.args else None
+            default = node.args[1] if len(node.args) > 1 else _kw(node, "default")
+            self._add(node, key if key and _NAME.match(key) else None, callee, default=default,
+                      has_default=default is not None and not (isinstance(default, ast.Constant) and default.value is None)
+                      or callee.endswith("setdefault"))
+        elif (self.decouple and callee in ("config", "decouple.config")) or \
+                (self.environ and (callee == "env" or re.match(r"^env\.(str|bool|int|float|list|dict|url|db|db_url|cache|cache_url|email|email_url|json|path|tuple|search_url)$", callee))):
+            key = _const_str(node.args[0]) if node.args else None
+            if callee in ("env.db", "env.db_url") and not key:
+                key = "DATABASE_URL"
+            if callee in ("env.cache", "env.cache_url") and not key:
+                key = "CACHE_URL"
+            default = _kw(node, "default")
+            if default is None and callee.startswith("env.") and len(node.args) > 1:
+                default = node.args[1]
+            if key and _NAME.match(key):
+                self._add(node, key, "decouple" if callee.endswith("config") else "django-environ",
+                          default=default, has_default=default is not None, raises=default is None)
+        self.generic_visit(node)
+
+
+def _kw(node: ast.Call, name: str) -> ast.AST | None:
+    return next((k.value for k in node.keywords if k.arg == name), None)
+
+
+def _settings_fields(ctx: FileContext, cls: ast.ClassDef, out: FileFacts) -> None:
+    """pydantic BaseSettings: each annotated field is an env read named PREFIX + FIELD (upper-cased)."""
+    prefix = ""
+    for stmt in cls.body:
+        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "model_config" for t in stmt.targets):
+            if isinstance(stmt.value, ast.Call):
+                prefix = _const_str(_kw(stmt.value, "env_prefix")) or prefix
+            elif isinstance(stmt.value, ast.Dict):
+                for k, v in zip(stmt.value.keys, stmt.value.values):
+                    if _const_str(k) == "env_prefix":
+                        prefix = _const_str(v) or prefix
+        if isinstance(stmt, ast.ClassDef) and stmt.name == "Config":
+            for s in stmt.body:
+                if isinstance(s, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "env_prefix" for t in s.targets):
+                    prefix = _const_str(s.value) or prefix
+    for stmt in cls.body:
+        if not isinstance(stmt, ast.AnnAssign) or not isinstance(stmt.target, ast.Name):
+            continue
+        field = stmt.target.id
+        if field.startswith("_") or field == "model_config":
+            continue
+        if isinstance(stmt.annotation, ast.Name) and stmt.annotation.id == "ClassVar":
+            continue
+        name = (prefix + field).upper()
+        value = stmt.value
+        has_default, default = value is not None, value
+        if isinstance(value, ast.Call) and (_dotted(value.func) or "").endswith("Field"):
+            alias = _const_str(_kw(value, "validation_alias")) or _const_str(_kw(value, "alias")) or \
+                _const_str(_kw(value, "env"))
+            if alias:
+                name = alias.upper()
+            default = _kw(value, "default") or (value.args[0] if value.args else None)
+            has_default = default is not None and not (isinstance(default, ast.Constant) and default.value is Ellipsis) \
+                or _kw(value, "default_factory") is not None
+        optional = "None" in ast.unparse(stmt.annotation) or "Optional" in ast.unparse(stmt.annotation)
+        out.env_reads.append(EnvRead(
+            name=name, location=ctx.loc(stmt), how="BaseSettings", has_default=has_default or optional,
+            default=_literal(default) if default is not None else None,
+            raises_when_missing=not (has_default or optional), side="server", function=cls.name))
+
+
+def extract_py(ctx: FileContext, out: FileFacts) -> None:
+    _PyVisitor(ctx, out).visit(ctx.py_tree)
+
+
+_PRISMA_ENV = re.compile(r'\benv\(\s*"([A-Za-z_][A-Za-z0-9_]*)"\s*\)')
+
+
+def extract_prisma(ctx: FileContext, out: FileFacts) -> None:
+    """`url = env("DATABASE_URL")` in schema.prisma: read by Prisma at run time."""
+    if not ctx.path.endswith(".prisma"):
+        return
+    for lineno, line in ctx.iter_lines():
+        if line.lstrip().startswith("//"):
+            continue
+        for m in _PRISMA_ENV.finditer(line):
+            out.env_reads.append(EnvRead(m.group(1), ctx.loc(lineno, m.start(1)), "prisma env()",
+                                         raises_when_missing=True))
+
+
+_APP_ROLES = frozenset({Role.APP, Role.MIGRATION, Role.BUILD_CONFIG, Role.SCRIPT, Role.TEST, Role.DEV_CONFIG})
+
+EXTRACTORS = (
+    Extractor("env-reads-js", extract_js, languages=JS, roles=_APP_ROLES,
+              triggers=("process.env", "import.meta.env", "Deno.env", "Bun.env")),
+    Extractor("env-reads-py", extract_py, languages=PY, roles=_APP_ROLES,
+              triggers=("environ", "getenv", "BaseSettings", "decouple")),
+    Extractor("env-reads-prisma", extract_prisma, roles=frozenset({Role.OTHER, Role.APP}), triggers=('env("',)),
+)
