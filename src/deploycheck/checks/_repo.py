@@ -12,6 +12,7 @@ from typing import Iterable, Iterator
 from deploycheck.core import Location
 from deploycheck.project.model import DeployConfig, Language, Manifest, Project, Role
 
+LIBRARY_SUMMARY = "looks like a library (published package, no deploy target): nothing here is deployed"
 SERVERLESS = frozenset({"vercel", "netlify", "cloudflare", "aws-sam", "serverless", "amplify", "firebase"})
 
 
@@ -19,25 +20,59 @@ SERVERLESS = frozenset({"vercel", "netlify", "cloudflare", "aws-sam", "serverles
 
 
 def app_languages(project: Project) -> set[str]:
-    """'node' and/or 'python': the runtimes the production code needs."""
+    """'node' (or 'bun') and/or 'python': the runtimes the production code needs."""
     langs: set[str] = set()
     app = [f for f in project.files if f.role is Role.APP]
     js_app = any(f.language.is_js and not f.client_side for f in app)
     py_app = any(f.language is Language.PYTHON for f in app)
+    js_manifests = deployed_js_manifests(project)
+    if any(m.dependencies or m.scripts for m in js_manifests) and (js_app or any(_has_start(m) for m in js_manifests)):
+        langs.add(js_runtime(project))
     for m in project.repo.manifest_facts:
-        if m.ecosystem == "npm" and (m.dependencies or m.scripts) and (js_app or _has_start(m)):
-            langs.add("node")
-        if m.ecosystem == "python" and not m.dev_only and m.kind != "requirements-in" and (m.dependencies or py_app):
+        if m.ecosystem == "python" and not m.dev_only and m.kind not in ("requirements-in", "setup.py") \
+                and (m.dependencies or py_app):
             langs.add("python")
-    if py_app and not any(m.ecosystem == "npm" for m in project.repo.manifest_facts):
+    if py_app and not js_manifests:
         langs.add("python")
-    if js_app and "node" not in langs and any(m.ecosystem == "npm" for m in project.repo.manifest_facts):
-        langs.add("node")
     return langs
 
 
-def _has_start(m: Manifest) -> bool:
-    return any(name in ("start", "build", "serve") for name, _ in m.scripts)
+def js_runtime(project: Project) -> str:
+    """'bun' when the project runs on Bun (its lockfile or packageManager says so), else 'node'."""
+    for m in project.repo.manifest_facts:
+        if m.kind == "package.json" and "/" not in m.path and (m.package_manager or "").startswith("bun@"):
+            return "bun"
+    locks = {l.kind for l in project.repo.lockfile_facts if "/" not in l.path}
+    if locks == {"bun"}:
+        return "bun"
+    return "node"
+
+
+def deployed_js_manifests(project: Project) -> list[Manifest]:
+    """package.json files that are deployed: the root one, the top-level app folders of a repo
+    without a root package.json (frontend/ + backend/), and folders with their own deploy config."""
+    manifests = [m for m in project.repo.manifest_facts if m.kind == "package.json"]
+    has_root = any(m.path == "package.json" for m in manifests)
+    deploy_dirs = {_dir(d.path) for d in deploy_configs(project)} | {
+        _dir(f.path) for f in project.files if f.role is Role.DEPLOY_CONFIG}
+    out = []
+    for m in manifests:
+        d = _dir(m.path)
+        if m.path == "package.json" or d in deploy_dirs or (not has_root and d.count("/") == 0):
+            out.append(m)
+    return out
+
+
+def looks_like_library(project: Project) -> bool:
+    """No deploy target and a root manifest made for a package registry: a library, not an app."""
+    if project.repo.platform is not None:
+        return False
+    root = [m for m in project.repo.manifest_facts if "/" not in m.path]
+    return any(m.publishable for m in root)
+
+
+def _dir(path: str) -> str:
+    return path.rsplit("/", 1)[0] if "/" in path else ""
 
 
 def deploy_configs(project: Project) -> list[DeployConfig]:
@@ -151,7 +186,7 @@ def migrates(command: str, project: Project) -> bool:
 _RUNNERS = (
     ("playwright", re.compile(r"\bplaywright\s+test\b")),
     ("cypress", re.compile(r"\bcypress\s+run\b|cypress-io/github-action")),
-    ("js", re.compile(r"\b(jest|vitest|mocha|ava|uvu|jasmine|karma)\b(?!\.config)|\bnode\s+(--[\w-]+(=\S+)?\s+)*--test\b"
+    ("js", re.compile(r"\b_?(jest|vitest|mocha|ava|uvu|jasmine|karma)\b(?!\.config)|\bnode\s+(--[\w-]+(=\S+)?\s+)*--test\b"
                       r"|\b(bun|deno)\s+test\b|\breact-scripts\s+test\b|\bng\s+test\b|\btap\s|\bnyc\b|\bc8\b")),
     ("js-any", re.compile(r"\b(turbo|nx|lerna)\b.*\btest\b|\bpnpm\s+(-r|--recursive)\s+(run\s+)?test\b|\bworkspaces\b.*\btest\b")),
     ("python", re.compile(r"\bpy\.?test\b|\bpython\d?(\.\d+)?\s+-m\s+(pytest|unittest)\b|\bmanage\.py\s+test\b|\btox\b|\bnox\b"
@@ -203,6 +238,22 @@ def path_matches(route_path: str, request_path: str) -> bool:
     if len(r) != len(q):
         return False
     return all(a == b or a == "*" or b == "*" for a, b in zip(r, q))
+
+
+def request_reaches(route_path: str, request_path: str) -> bool:
+    """Does a request a test makes reach this route? Lenient on prefixes: a request written as
+    `${base}/items` or f"{API}/items", or a route whose mount prefix was not resolved, still counts."""
+    if path_matches(route_path, request_path):
+        return True
+    r, q = path_segments(route_path), path_segments(request_path.lstrip("…"))
+    if not r:
+        return False
+    n = len(r) if len(q) > len(r) else len(q)
+    if request_path.startswith("…") and len(q) <= len(r):
+        return all(a == b or a == "*" or b == "*" for a, b in zip(r[-n:], q[-n:])) and n > 0
+    if len(q) > len(r):                            # the route's mount prefix may be missing
+        return all(a == b or a == "*" or b == "*" for a, b in zip(r, q[-len(r):]))
+    return False
 
 
 HEALTH_WORDS = frozenset({"health", "healthz", "healthcheck", "health-check", "health_check", "_health", "__health",

@@ -162,7 +162,7 @@ def _health_findings(project: Project) -> Iterator[Finding]:
             if heavy:
                 yield HEAVY_HEALTH_CHECK.at(heavy[0].location, f"{r.path} calls `{heavy[0].callee}` on every check",
                                             subject=f"{r.path}:{heavy[0].callee}")
-    if not routes or health or libs:
+    if not routes or health or libs or not _needs_health_endpoint(project):
         if (health or libs) and platform in HEALTH_CONFIG and not configs:
             cfg = next((d for d in _repo.deploy_configs(project) if _platform_key(d.platform) == platform), None)
             if cfg is not None:
@@ -177,6 +177,15 @@ def _health_findings(project: Project) -> Iterator[Finding]:
                                                "\nThen point an uptime monitor at it.")
     yield MISSING_HEALTH_ENDPOINT.at(REPO, f"none of the app's {len(routes)} routes is a health check "
                                      "(/health, /healthz, /api/health …)", subject="health", fix=fix)
+
+
+def _needs_health_endpoint(project: Project) -> bool:
+    """Serverless platforms run no long-lived process to check: there a health endpoint is optional."""
+    platform = _repo.platform_id(project)
+    if platform in _repo.SERVERLESS:
+        return False
+    fws = _repo.frameworks(project)
+    return not (platform is None and fws and all(f.startswith("nextjs") for f in fws))
 
 
 def _platform_key(kind: str) -> str:
@@ -284,6 +293,8 @@ def _log_findings(project: Project) -> Iterator[Finding]:
 
 
 def find(project: Project, ctx) -> Iterator[Finding]:
+    if _repo.looks_like_library(project):
+        return
     yield from _health_findings(project)
     yield from _tracker_findings(project)
     yield from _process_findings(project)
@@ -293,6 +304,8 @@ def find(project: Project, ctx) -> Iterator[Finding]:
 def verdict(project: Project, findings: Sequence[Finding]) -> tuple[Status, str]:
     if not any(f.role is Role.APP and f.language.is_code for f in project.files):
         return Status.MANUAL, "no application code found: confirm how failures in production reach you"
+    if _repo.looks_like_library(project):
+        return Status.MANUAL, _repo.LIBRARY_SUMMARY
     return default_verdict(project, findings)
 
 

@@ -131,8 +131,9 @@ def recipe(platform_id: str | None) -> str | None:
 # ============================================================================ runtime
 
 
-_RUNTIME_NAMES = {"node": ("node", "nodejs"), "python": ("python", "py")}
-_ENV_VERSION = {"node": "NODE_VERSION", "python": "PYTHON_VERSION"}
+_RUNTIME_NAMES = {"node": ("node", "nodejs"), "python": ("python", "py"), "bun": ("bun",)}
+_ENV_VERSION = {"node": "NODE_VERSION", "python": "PYTHON_VERSION", "bun": "BUN_VERSION"}
+_LABEL = {"node": "Node.js", "python": "Python", "bun": "Bun"}
 
 
 def _image_parts(ref: str) -> tuple[str, str | None, bool]:
@@ -176,6 +177,8 @@ def _runtime_findings(project: Project) -> Iterator[Finding]:
         pins = [p for p in repo.runtime_facts if p.runtime == lang]
         if any(p.pinned for p in pins):
             continue
+        if lang == "bun" and any(re.match(r"bun@\d", m.package_manager or "") for m in repo.manifest_facts):
+            continue
         if any(d.runtime and re.search(r"\d", d.runtime) and _runtime_word_ok(d.runtime, lang)
                for d in _repo.deploy_configs(project)):
             continue
@@ -187,7 +190,7 @@ def _runtime_findings(project: Project) -> Iterator[Finding]:
             continue
         if any(_unversioned(img) for img, _ in lang_images):
             continue                               # rollback/latest-image already says it, at the image
-        label = {"node": "Node.js", "python": "Python"}[lang]
+        label = _LABEL[lang]
         fix = _runtime_fix(lang, platform)
         floating = next((p for p in pins if not p.pinned), None) or \
             next(((img, loc) for img, loc in lang_images), None)
@@ -214,6 +217,9 @@ def _unversioned(img: str) -> bool:
 
 
 def _runtime_fix(lang: str, platform: str | None) -> str:
+    if lang == "bun":
+        return ("Pin Bun: `\"packageManager\": \"bun@1.1.38\"` in package.json (or a `.bun-version` file), and a versioned "
+                "base image such as `FROM oven/bun:1.1` in the Dockerfile — use the version you test with.")
     if lang == "node":
         base = "Add `\"engines\": {\"node\": \"20.x\"}` to package.json and a `.nvmrc` containing `20`"
         extra = {"netlify": " (Netlify also reads NODE_VERSION in netlify.toml [build.environment])",
@@ -260,7 +266,7 @@ def _dir(path: str) -> str:
 
 
 _JS_LOCK_NAMES = ("package-lock.json", "pnpm-lock.yaml", "yarn.lock", "bun.lock", "npm-shrinkwrap.json")
-_NPM_INSTALL = re.compile(r"\bnpm\s+(install|i)\b(?!\s+(?!-)[\w@./])")
+_NPM_INSTALL = re.compile(r"\bnpm\s+(?:install|i)\b([^;&|]*)")
 _SPEC_SKIP = re.compile(r"^(workspace:|file:|link:|portal:|patch:|git|github:|https?:|catalog:|npm:|\*$|latest$)")
 
 
@@ -286,24 +292,20 @@ def _gitignore_line(project: Project, rel: str) -> int | None:
 
 
 def _js_manifests(project: Project) -> list[Manifest]:
-    """package.json files that are deployed: the root one, the top-level app folders of a repo
-    without a root package.json (frontend/ + backend/), and folders with their own deploy config."""
-    manifests = [m for m in project.repo.manifest_facts if m.kind == "package.json"]
-    has_root = any(m.path == "package.json" for m in manifests)
-    deploy_dirs = {_dir(d.path) for d in _repo.deploy_configs(project)} | {
-        _dir(f.path) for f in project.files if f.role is Role.DEPLOY_CONFIG}
-    out = []
-    for m in manifests:
-        d = _dir(m.path)
-        if not (m.dependencies):
-            continue
-        if m.path == "package.json" or d in deploy_dirs or (not has_root and d.count("/") == 0):
-            out.append(m)
-    return out
+    return [m for m in _repo.deployed_js_manifests(project) if m.dependencies]
+
+
+def _installs_from_manifest(cmd: str) -> bool:
+    """`npm install` / `npm i` with no package names and not global: installs package.json's dependencies."""
+    for m in _NPM_INSTALL.finditer(cmd):
+        args = m.group(1).split()
+        if not any(a in ("-g", "--global") for a in args) and all(a.startswith("-") for a in args):
+            return True
+    return False
 
 
 def _build_npm_install(project: Project) -> list[tuple[str, Location]]:
-    return [(cmd, loc) for cmd, loc, d in _repo.deploy_commands(project) if _NPM_INSTALL.search(cmd)]
+    return [(cmd, loc) for cmd, loc, d in _repo.deploy_commands(project) if _installs_from_manifest(cmd)]
 
 
 def _dependency_findings(project: Project) -> Iterator[Finding]:
@@ -396,7 +398,7 @@ def _python_dependency_findings(project: Project) -> Iterator[Finding]:
         if m.kind not in ("pyproject", "pipfile") or not m.dependencies:
             continue
         d = _dir(m.path)
-        if any(_dir(l.path) == d for l in py_locks) or d in pinned_req_dirs:
+        if _lock_for(m, py_locks, ("poetry", "uv", "pdm", "pipenv")) is not None or d in pinned_req_dirs:
             continue
         if all(dep.pinned for dep in m.dependencies):
             continue
@@ -498,7 +500,8 @@ def _context_findings(project: Project) -> Iterator[Finding]:
         if migrating and not safe:
             for c, l in migrating[:1]:
                 flagged = True
-                yield MIGRATES_EVERY_CONTEXT.at(l, f"`{_short(c)}` migrates the database in every {d.platform} deploy, "
+                name = {"netlify": "Netlify", "vercel": "Vercel"}[d.platform]
+                yield MIGRATES_EVERY_CONTEXT.at(l, f"`{_short(c)}` migrates the database in every {name} deploy, "
                                                 "previews included", subject=f"{d.path}:{_short(c)}")
     platform = _repo.platform_id(project)
     if flagged or platform not in ("netlify", "vercel") or any(d.commands for d in configs):
@@ -512,8 +515,9 @@ def _context_findings(project: Project) -> Iterator[Finding]:
         cmd = scripts.get(name)
         if cmd and _repo.migrates(cmd, project):
             line = dict(m.script_lines).get(name)
+            pname = {"netlify": "Netlify", "vercel": "Vercel"}[platform]
             yield MIGRATES_EVERY_CONTEXT.at(Location(m.path, line), f"the `{name}` script migrates the database in "
-                                            f"every {platform} deploy, previews included", subject=f"{m.path}:{name}")
+                                            f"every {pname} deploy, previews included", subject=f"{m.path}:{name}")
 
 
 _UPLOAD = re.compile(r"\b(rsync|scp|sftp|lftp)\b[^|;&]*?(\S+@)?[\w.-]+:\S*|\brsync\b.*--delete")
@@ -523,7 +527,7 @@ _RESTART = re.compile(r"\bsystemctl\s+(restart|reload)|\bpm2\s+(restart|reload)|
                       r"|\bdocker[\s-]compose\b.*\bup\b|\bpassenger-config\s+restart|\btouch\s+\S*restart\.txt")
 
 
-def _in_place_findings(project: Project) -> Iterator[Finding]:
+def in_place_findings(project: Project) -> Iterator[Finding]:
     sources = [(s.path, s.commands) for s in project.repo.script_facts if project.role(s.path) is not Role.TEST]
     sources += [(w.path, w.commands) for w in project.repo.ci_facts]
     for path, commands in sources:
@@ -547,15 +551,19 @@ def _short(text: str, n: int = 70) -> str:
 
 
 def find(project: Project, ctx) -> Iterator[Finding]:
+    if _repo.looks_like_library(project):
+        return
     yield from _runtime_findings(project)
     yield from _dependency_findings(project)
     yield from _image_findings(project)
     yield from _migration_findings(project)
     yield from _context_findings(project)
-    yield from _in_place_findings(project)
+    yield from in_place_findings(project)
 
 
 def verdict(project: Project, findings: Sequence[Finding]) -> tuple[Status, str]:
+    if _repo.looks_like_library(project):
+        return Status.MANUAL, _repo.LIBRARY_SUMMARY
     status, summary = default_verdict(project, findings)
     platform = project.repo.platform
     if status is Status.PASS and platform is None:

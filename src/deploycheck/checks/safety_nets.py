@@ -12,7 +12,7 @@ from typing import Any
 
 from deploycheck.checks import _repo
 from deploycheck.checks.monitoring import HEALTH_CONFIG, health_libraries, health_routes
-from deploycheck.checks.rollback import DB_NOTE, recipe
+from deploycheck.checks.rollback import DB_NOTE, in_place_findings, recipe
 from deploycheck.project.model import Project, Role
 
 _FLAG_ENV = re.compile(r"^(FEATURE|FEATURES|FF|FLAG|ENABLE|DISABLE)_\w+$|^\w+_(ENABLED|DISABLED|FLAG|FEATURE)$")
@@ -36,6 +36,8 @@ FLAGS_HOW = ("Put risky changes behind a flag: read `FEATURE_<NAME>` from the en
 
 
 def collect(project: Project) -> list[dict[str, Any]]:
+    if _repo.looks_like_library(project):
+        return []
     platform = project.repo.platform
     pid = platform.id if platform else None
     return [_staging(project, pid), _flags(project), _rollback(project, pid), _monitoring(project, pid)]
@@ -85,11 +87,15 @@ def _rollback(project: Project, pid: str | None) -> dict[str, Any]:
                      "Write down how to put the previous release back (and try it once), then record it in "
                      "deploycheck.toml: [confirm] rollback = \"…\".")
     detail = text + (f" {DB_NOTE}" if migrations else "")
-    in_place = pid in ("vps", "systemd-vps") and not any(
-        re.search(r"releases?/|ln\s+-\w*s", c) for s in project.repo.script_facts for c, _ in s.commands)
-    if in_place:
+    if any(True for _ in in_place_findings(project)):
         return _item("rollback", "Rollback recipe", False, "the deploy copies over the running code; no previous "
                      "release is kept", text)
+    if pid in ("vps", "systemd-vps", "docker", "docker-vps"):
+        # a server you run yourself: the recipe is a practice, not a button; say so unless the scripts show it
+        keeps = any(re.search(r"releases?/|\bln\s+-\w*s|:\$\{?(GITHUB_SHA|CI_COMMIT_SHA|TAG|VERSION|IMAGE_TAG)", c)
+                    for src in (*project.repo.script_facts, *project.repo.ci_facts) for c, _ in src.commands)
+        if not keeps:
+            return _item("rollback", "Rollback recipe", None, "nothing in the files keeps the previous release", text)
     return _item("rollback", "Rollback recipe", True, detail, "")
 
 

@@ -105,7 +105,7 @@ def _is_app(project: Project) -> bool:
 
 
 def find(project: Project, ctx) -> Iterator[Finding]:
-    if not any(f.role is Role.APP and f.language.is_code for f in project.files):
+    if not any(f.role is Role.APP and f.language.is_code for f in project.files) or _repo.looks_like_library(project):
         return
     tests = _tests(project)
     runners, workflows = _ci_runs(project)
@@ -152,11 +152,13 @@ def _untested_routes(project: Project, tests: list[TestFile]) -> Iterator[Findin
     untested = []
     seen = set()
     for r in project.routes:
-        if id(r) in skip or (r.method, r.path) in seen:
+        method = r.method.upper()
+        if id(r) in skip or (method, r.path) in seen or method in ("OPTIONS", "HEAD") or _repo.path_segments(r.path) == ["*"]:
             continue
-        seen.add((r.method, r.path))
-        if not any((m in ("ANY", r.method.upper()) or r.method.upper() == "ANY") and _repo.path_matches(r.path, p)
-                   for m, p in requests):
+        if project.role(r) is not Role.APP:
+            continue
+        seen.add((method, r.path))
+        if not any((m in ("ANY", method) or method == "ANY") and _repo.request_reaches(r.path, p) for m, p in requests):
             untested.append(r)
     if not untested:
         return
@@ -168,7 +170,11 @@ def _untested_routes(project: Project, tests: list[TestFile]) -> Iterator[Findin
 def verdict(project: Project, findings: Sequence[Finding]) -> tuple[Status, str]:
     if not any(f.role is Role.APP and f.language.is_code for f in project.files):
         return Status.MANUAL, "no application code found: confirm how the user flow is tested"
+    if _repo.looks_like_library(project):
+        return Status.MANUAL, _repo.LIBRARY_SUMMARY
     status, summary = default_verdict(project, findings)
+    if status is Status.PASS and not _tests(project) and not _is_app(project):
+        return Status.MANUAL, "no tests, no routes and no deploy target found: confirm how the app is tested"
     if status is Status.PASS:
         tests = _tests(project)
         flow = [t for t in tests if t.kind in ("e2e", "integration")]

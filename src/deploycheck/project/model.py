@@ -298,6 +298,7 @@ class Manifest:
     includes: tuple[str, ...] = ()               # requirements: -r / -c files it pulls in
     dev_only: bool = False                       # requirements-dev.txt, test-requirements.txt …
     lock_tool: str | None = None                 # pyproject: "poetry" | "uv" | "pdm" | "hatch" …
+    publishable: bool = False                    # looks like a package for a registry (library), not an app
 
 
 @dataclass(frozen=True, slots=True)

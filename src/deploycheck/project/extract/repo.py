@@ -131,8 +131,10 @@ def extract_package_json(ctx: FileContext, out: FileFacts) -> None:
         ws = ws.get("packages")
     workspaces = tuple(w for w in ws if isinstance(w, str)) if isinstance(ws, list) else ()
     pm = data.get("packageManager") if isinstance(data.get("packageManager"), str) else None
+    publishable = (data.get("private") is not True and "start" not in dict(scripts_t)
+                   and any(k in data for k in ("main", "exports", "module", "types", "files", "publishConfig", "bin")))
     _add(out, Manifest(ctx.path, "npm", "package.json", Location(ctx.path, 1), tuple(deps), scripts_t,
-                       script_lines, pm, workspaces))
+                       script_lines, pm, workspaces, publishable=publishable))
     engines = data.get("engines")
     if isinstance(engines, dict):
         start = _json_key_line(ctx, "engines") or 1
@@ -358,9 +360,11 @@ def extract_pyproject(ctx: FileContext, out: FileFacts) -> None:
         lock_tool = next((t for t in ("poetry", "uv", "pdm", "hatch", "rye", "pixi") if t in tool), None)
         if lock_tool == "poetry" and not poetry.get("dependencies") and not project:
             lock_tool = None
+        publishable = "build-system" in data and bool(
+            project.get("classifiers") or project.get("urls") or poetry.get("classifiers") or poetry.get("repository"))
         if deps or project or poetry:
             _add(out, Manifest(ctx.path, "python", "pyproject", Location(ctx.path, 1), tuple(deps),
-                               lock_tool=lock_tool))
+                               lock_tool=lock_tool, publishable=publishable))
     elif name.lower() == "pipfile":
         deps = []
         for section, dev in (("packages", False), ("dev-packages", True)):
@@ -754,14 +758,16 @@ _PY_DRIVES_APP = re.compile(
     r"\bTestClient\b|\.test_client\(|\bfrom\s+django\.test\b|\bfrom\s+rest_framework\.test\b|APIClient\b"
     r"|AsyncClient\(|ASGITransport|WSGITransport|LiveServerTestCase|testcontainers|pytest_postgresql|\bwebtest\b"
     r"|\bclient\.(get|post|put|patch|delete)\(")
-_PY_CALL_PATH = re.compile(r"""\.""" + _HTTP_VERB + r"""\(\s*(f?)(['"])((?:https?://[^/'"\s]+)?/(?:(?!\3)[^\s])*)\3""", re.I)
+_PY_CALL_PATH = re.compile(r"""\.""" + _HTTP_VERB + r"""\(\s*(f?)(['"])((?:https?://[^/'"\s]+|(?:\{[^}'"]+\})+)?/(?:(?!\3)[^\s])*)\3""", re.I)
 _PY_CASE = re.compile(r"^\s*(async\s+)?def\s+test\w*\s*\(", re.M)
 
 
 def _norm_request_path(raw: str) -> str:
+    """A request path as tests write it; `…` marks an unknown prefix (`${base}/x`, f"{API}/x")."""
     p = re.sub(r"^https?://[^/]+", "", raw)
-    p = re.sub(r"^\$\{[^}]+\}", "", p)
-    p = re.sub(r"\$\{[^}]+\}", "*", p)
+    prefix = "…" if re.match(r"^(\$?\{[^}]+\})+/", p) else ""
+    p = re.sub(r"^(\$?\{[^}]+\})+", "", p)
+    p = prefix + re.sub(r"\$?\{[^}]+\}", "*", p)
     p = p.split("?", 1)[0].split("#", 1)[0]
     return p or "/"
 
@@ -813,8 +819,8 @@ def extract_test_py(ctx: FileContext, out: FileFacts) -> None:
     requests = []
     for m in _PY_CALL_PATH.finditer(text):
         path = m.group(4)
-        if m.group(2):
-            path = re.sub(r"\{[^}]*\}", "*", path)
+        if not m.group(2) and path.startswith("{"):
+            continue                               # "{x}/y" without f: a literal, not a path
         requests.append((m.group(1).upper(), _norm_request_path(path), Location(ctx.path, ctx.offset_to_line(m.start()))))
     for m in re.finditer(r"""\bpage\.goto\(\s*f?(['"])([^'"]+)\1""", text):
         requests.append(("GET", _norm_request_path(re.sub(r"\{[^}]*\}", "", m.group(2))),
@@ -1147,6 +1153,10 @@ def extract_manifest(ctx: FileContext, out: FileFacts) -> None:
         extract_runtime_file(ctx, out)
     elif name in ("pyproject.toml", "Pipfile"):
         extract_pyproject(ctx, out)
+    elif name == "setup.py":
+        if re.search(r"\bsetup\s*\(", ctx.text):
+            _add(out, Manifest(ctx.path, "python", "setup.py", Location(ctx.path, 1),
+                               publishable=bool(re.search(r"classifiers\s*=|url\s*=", ctx.text))))
     elif name.lower().startswith("requirements") or name.lower().endswith(("requirements.txt", "requirements.in")) \
             or name == "constraints.txt":
         extract_requirements(ctx, out)
