@@ -427,3 +427,8 @@ def test_node_process_handlers_logging_flags_and_health_libs():
 def test_instrumentation_ignores_tests():
     assert facts("tests/x.test.js", "import * as Sentry from '@sentry/node';\nSentry.init({});\ntest('a', () => {});\n",
                  Instrumentation) == []
+
+
+def test_tests_that_build_urls_from_route_names():
+    t = one("api/tests/test_auth.py", "from django.urls import reverse\n\ndef test_login(api):\n    api.post(reverse('api:login'), {})\n", TestFile)
+    assert t.named_routes and t.kind == "integration"

@@ -73,3 +73,30 @@ def test_path_matching(route, request_path, match):
 ])
 def test_health_paths(path, health):
     assert _repo.is_health_path(path) is health
+
+
+def test_app_languages_and_js_runtime(tmp_path):
+    from deploycheck import config, engine
+    files = {"package.json": '{"scripts": {"start": "bun run server.ts"}, "dependencies": {"hono": "4.6.0"}}',
+             "bun.lock": '{"lockfileVersion": 1, "workspaces": {"": {"dependencies": {"hono": "4.6.0"}}}}',
+             "uv.lock": "version = 1\n", "tools/gen.py": "print(1)\n"}
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    p = engine.build_project(config.load(tmp_path, overrides={"jobs": 1}))
+    assert _repo.app_languages(p) == {"bun"}
+    (tmp_path / "bun.lock").unlink()
+    (tmp_path / "package-lock.json").write_text('{"lockfileVersion": 3, "packages": {}}')
+    p = engine.build_project(config.load(tmp_path, overrides={"jobs": 1}))
+    assert _repo.app_languages(p) == {"node"}
+
+
+def test_libraries_are_recognised(tmp_path):
+    from deploycheck import config, engine
+    (tmp_path / "package.json").write_text('{"name": "left-pad", "main": "index.js", "files": ["index.js"]}')
+    (tmp_path / "index.js").write_text("module.exports = (s) => s;\n")
+    p = engine.build_project(config.load(tmp_path, overrides={"jobs": 1}))
+    assert _repo.looks_like_library(p)
+    (tmp_path / "Procfile").write_text("web: node index.js\n")
+    p = engine.build_project(config.load(tmp_path, overrides={"jobs": 1}))
+    assert not _repo.looks_like_library(p)

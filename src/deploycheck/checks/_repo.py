@@ -37,12 +37,16 @@ def app_languages(project: Project) -> set[str]:
     return langs
 
 
+def _has_start(m: Manifest) -> bool:
+    return any(name in ("start", "build", "serve") for name, _ in m.scripts)
+
+
 def js_runtime(project: Project) -> str:
     """'bun' when the project runs on Bun (its lockfile or packageManager says so), else 'node'."""
     for m in project.repo.manifest_facts:
         if m.kind == "package.json" and "/" not in m.path and (m.package_manager or "").startswith("bun@"):
             return "bun"
-    locks = {l.kind for l in project.repo.lockfile_facts if "/" not in l.path}
+    locks = {l.kind for l in project.repo.lockfile_facts if "/" not in l.path and l.kind in ("npm", "yarn", "pnpm", "bun")}
     if locks == {"bun"}:
         return "bun"
     return "node"

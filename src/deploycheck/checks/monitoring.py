@@ -124,6 +124,9 @@ _TRACKER_CLI = re.compile(r"\bddtrace-run\b|\bnewrelic-admin\s+run-program\b|-r\
 # ============================================================================ health
 
 
+_OPTIONAL_GUARD = re.compile(r"(?i)allow_?any|optional|or_?read_?only|or_?login_?not_?required|public|anonymous")
+
+
 def health_routes(project: Project) -> list[Route]:
     return [r for r in project.routes if r.method.upper() in ("GET", "ANY", "HEAD") and _repo.is_health_path(r.path)]
 
@@ -152,7 +155,7 @@ def _health_findings(project: Project) -> Iterator[Finding]:
                                           f"for it (health routes: {near})", subject=f"{d.path}:{path}",
                                           related=tuple(r.location for r in health[:2]))
     for r in health:
-        auth = [g for g in r.guards if g.is_auth]
+        auth = [g for g in r.guards if g.is_auth and not _OPTIONAL_GUARD.search(g.name)]
         if auth:
             yield HEALTH_BEHIND_AUTH.at(r.location, f"{r.method} {r.path} is behind `{auth[0].name}`",
                                         subject=f"{r.method} {r.path}")

@@ -347,6 +347,7 @@ class TestFile:
     kind: str = "unit"               # "e2e" (browser) | "integration" (drives the app or a real service) | "unit"
     cases: int = 0                   # test cases seen
     requests: tuple[tuple[str, str, Location], ...] = ()   # (METHOD or "ANY", path, where) sent to the app
+    named_routes: bool = False       # requests built from route names (reverse(), url_for(), route()): paths unknown
 
 
 @dataclass(frozen=True, slots=True)

@@ -833,7 +833,10 @@ def extract_test_py(ctx: FileContext, out: FileFacts) -> None:
         kind = "integration"
     else:
         kind = "unit"
-    _add(out, TestFile(ctx.path, "python", tuple(frameworks), kind, cases, tuple(requests)))
+    named = bool(re.search(r"\b(reverse|reverse_lazy|url_for|resolve_url)\s*\(|\.url_path_for\s*\(", text))
+    if named and kind == "unit":
+        kind = "integration"
+    _add(out, TestFile(ctx.path, "python", tuple(frameworks), kind, cases, tuple(requests), named))
 
 
 def extract_test(ctx: FileContext, out: FileFacts) -> None:
