@@ -200,3 +200,9 @@ def test_env_examples_in_any_folder_and_case():
 def test_client_side_modules(text, client):
     assert is_client_side("app/a.tsx", Language.TSX, text) is client
     assert is_client_side("app/a.py", Language.PYTHON, text) is False
+
+
+@pytest.mark.parametrize("path", ["examples/basic/app.py", "example/server.js", "samples/api/index.ts"])
+def test_top_level_example_folders_are_documentation(path):
+    from deploycheck.project.classify import language_of, role_of
+    assert role_of(path, language_of(path)) is Role.DOCS

@@ -103,11 +103,13 @@ _DEV_DEFAULT = re.compile(r"localhost|127\.0\.0\.1|://0\.0\.0\.0|\[::1\]|^(dev|d
 _READ_ROLES = frozenset({Role.APP, Role.MIGRATION, Role.BUILD_CONFIG})
 
 
-def _names_in(sources: Sequence[EnvSource]) -> set[str]:
+def _names_in(sources: Sequence[EnvSource], *, build_only: bool = False) -> set[str]:
+    """Names the sources set for the running app (or, with build_only, only for the build)."""
     out: set[str] = set()
     for s in sources:
-        out |= {st.name for st in s.settings}
-        out |= set(s.injected)
+        out |= {st.name for st in s.settings if st.build_only == build_only}
+        if not build_only:
+            out |= set(s.injected)
     return out
 
 
@@ -149,6 +151,7 @@ def find(project: Project, ctx) -> Iterator[Finding]:
     prod = production_sources(project)
     injected_anywhere = {n for s in project.env_sources for n in s.injected}
     set_names = _names_in(prod) | injected_anywhere
+    build_names = _names_in(prod, build_only=True) - set_names
     declared = _declared(project)
     any_config = has_production_config(project)
     with_env = {s.platform for s in prod}
@@ -162,6 +165,9 @@ def find(project: Project, ctx) -> Iterator[Finding]:
         if name in RUNTIME_PROVIDED or name in set_names:
             continue
         rs = sorted(rs, key=lambda r: (r.location.path or "", r.location.line or 0))
+        if name in build_names and (_CLIENT_PREFIX.match(name) or
+                                    all(project.role(r) is Role.BUILD_CONFIG for r in rs)):
+            continue   # inlined or read at build time, where the build-only setting is visible
         required = [r for r in rs if not r.has_default and not r.conditional]
         dev = [r for r in rs if r.has_default and r.default is not None and _DEV_DEFAULT.search(r.default)]
         if not required and not dev:
@@ -180,7 +186,11 @@ def find(project: Project, ctx) -> Iterator[Finding]:
             continue
         if not transparent and name in declared:
             continue
-        if required:
+        if required and name in build_names:
+            build_src = next(s.path for s in prod if any(st.name == name and st.build_only for st in s.settings))
+            yield UNSET_IN_PRODUCTION.at(primary.location, f"{name} is read by the running app but {build_src} sets it "
+                                         "for the build only", subject=name, related=others)
+        elif required:
             if transparent:
                 msg = f"{name} is read here but not set in {where}"
                 if name in declared:
@@ -240,10 +250,16 @@ def verdict(project: Project, findings: Sequence[Finding]) -> tuple[Status, str]
         return Status.PASS, f"all {n} variable(s) the code reads are set or declared for production" if n else \
             "the code reads no environment variables"
     unset = sum(1 for f in active if f.rule in (UNSET_IN_PRODUCTION, MISSPELLED_NAME))
+    client = sum(1 for f in active if f.rule in (SECRET_IN_CLIENT, SERVER_VAR_IN_CLIENT))
+    warnings = sum(1 for f in active if f.severity is Severity.WARNING)
+    parts = []
     if unset:
-        summary = f"{unset} variable(s) read by the code are not set in production" + (
-            f"; {summary}" if len(active) > unset else "")
-    return status, summary
+        parts.append(f"{unset} variable(s) read by the code are not set in production")
+    if client:
+        parts.append(f"{client} variable(s) misused in browser code")
+    if warnings:
+        parts.append(f"{warnings} warning(s)")
+    return status, "; ".join(parts) or summary
 
 
 CHECK = Check("env-vars", QUESTION,

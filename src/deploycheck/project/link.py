@@ -15,9 +15,9 @@ Linker = Callable[[Project], None]
 
 
 def _linkers() -> tuple[Linker, ...]:
-    from deploycheck.project.extract import repo, routes
+    from deploycheck.project.extract import cors, deploy, repo, routes
     # repo last: platform detection reads the deploy configs and the CI facts it gathers
-    return (*getattr(routes, "LINKERS", ()), *repo.LINKERS)
+    return tuple(getattr(routes, "LINKERS", ())) + cors.LINKERS + tuple(deploy.LINKERS) + repo.LINKERS
 
 
 def link(project: Project) -> None:

@@ -92,6 +92,8 @@ class EnvSetting:
     location: Location
     value: str | None = None         # literal value when the source has one; never printed
     kind: str = "value"              # "value" | "secret-ref" | "generated" | "from-service" | "declared" | "interpolated"
+    build_only: bool = False         # only the build sees it (Dockerfile ARG, netlify.toml environment,
+                                     # vercel.json build.env, Fly build args): not there when the server runs
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,13 +156,21 @@ class SecretCandidate:
 # ---------------------------------------------------------------------------------------- cors
 @dataclass(frozen=True, slots=True)
 class CorsSetting:
-    location: Location
-    library: str                     # "cors", "@fastify/cors", "hono/cors", "flask-cors", "fastapi",
-                                     # "header", "next-headers", "nestjs", "django-cors-headers"
+    """One place that decides which origins may call the app: a CORS middleware's options, or an
+    Access-Control-Allow-Origin header set by hand or in a platform/framework config file."""
+    location: Location               # the origin option / header line; the call when no origin is given
+    library: str                     # "cors", "@fastify/cors", "hono/cors", "@koa/cors", "koa2-cors",
+                                     # "nestjs", "socket.io", "flask-cors", "flask-cors-config",
+                                     # "fastapi" (Starlette CORSMiddleware), "django-cors-headers",
+                                     # "python-socketio", "header", "next-headers", "platform-headers"
     origin: str                      # "default" (library default: any origin), "wildcard", "reflect",
-                                     # "list", "env", "function", "unknown"
-    credentials: bool | None = None
+                                     # "list", "env", "function", "disabled", "unknown"
+    credentials: bool | None = None  # None: set from something we cannot evaluate
     origins: tuple[str, ...] = ()    # literal origins, when listed
+    value: str = ""                  # the origin setting as written, shortened: "origin: true",
+                                     # "origins='*'", a header's value "req.headers.origin || '*'"
+    dev_only: bool = False           # inside an explicit development-only branch / dev settings module
+    credentials_location: Location | None = None   # where credentials are switched on, when elsewhere
 
 
 # ---------------------------------------------------------------------------------------- routes & code
@@ -255,6 +265,10 @@ class DeployConfig:
     health_path: str | None = None
     images: tuple[tuple[str, Location], ...] = ()     # container images referenced
     commands: tuple[tuple[str, Location], ...] = ()   # build/start/release commands
+    command_kinds: tuple[str, ...] = ()                # one per command, same order: "build" | "start" |
+                                                       # "release" (runs once per deploy, before start: Heroku
+                                                       # release, Fly release_command, Render preDeployCommand) |
+                                                       # "worker" | "cron" | "setup" | "deploy"
     runtime: str | None = None                         # pinned runtime version, if the config pins one
     environments: tuple[str, ...] = ()                 # environment names it defines
     dev_only: bool = False                             # e.g. a compose file for local development
