@@ -100,3 +100,13 @@ def test_libraries_are_recognised(tmp_path):
     (tmp_path / "Procfile").write_text("web: node index.js\n")
     p = engine.build_project(config.load(tmp_path, overrides={"jobs": 1}))
     assert not _repo.looks_like_library(p)
+
+
+def test_shell_scripts_called_from_ci_are_followed():
+    p = proj({})
+    p.repo.script_facts.append(Script("scripts/test.sh", "shell", Location("scripts/test.sh", 1),
+                                      commands=(("set -e", Location("scripts/test.sh", 1)),
+                                                ("coverage run -m pytest tests/", Location("scripts/test.sh", 2)))))
+    assert _repo.test_runners("bash scripts/test.sh", p) == {"python"}
+    assert _repo.test_runners("./scripts/test.sh --cov", p) == {"python"}
+    assert _repo.test_runners("bash scripts/lint.sh", p) == set()

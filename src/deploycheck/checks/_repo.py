@@ -169,7 +169,17 @@ def expand(command: str, project: Project, depth: int = 0, _scripts=None, _targe
     for m in re.finditer(r"\bmake\s+(?:-\S+\s+)*([\w.-]+)", command):
         for cmd in targets.get(m.group(1), []):
             out.extend(expand(cmd, project, depth + 1, scripts, targets))
+    for m in _SHELL_SCRIPT.finditer(command):
+        rel = m.group(1).removeprefix("./")
+        for s in project.repo.script_facts:
+            if s.kind == "shell" and (s.path == rel or s.path.endswith("/" + rel)):
+                for cmd, _ in s.commands:
+                    out.extend(expand(cmd, project, depth + 1, scripts, targets))
+                break
     return out
+
+
+_SHELL_SCRIPT = re.compile(r"(?:\b(?:bash|sh|zsh|source)\s+(?:-\w+\s+)*|(?:^|[\s;&|(]))(\.?/?[\w./-]+\.sh)\b")
 
 
 # ----------------------------------------------------------------------------- what commands do
