@@ -21,53 +21,63 @@ MISSING_HEALTH_ENDPOINT = Rule(
     why="Without a cheap URL that says \"I am up\", the platform cannot tell a crashed or hung app from a "
         "working one, and an uptime monitor has nothing to call: users find the outage first.",
     fix="Add a GET /healthz route that answers 200 without auth (optionally after `SELECT 1`), and point the "
-        "platform's health check and an uptime monitor at it.")
+        "platform's health check and an uptime monitor at it.",
+    docs='Judged only when the app has routes and runs as a long-lived server (not on Vercel/Netlify/Lambda).\nBad: no /health, /healthz, /api/health, /status, /ready … route.\nGood: `app.get("/healthz", (req, res) => res.json({ ok: true }))`.')
 HEALTH_PATH_MISMATCH = Rule(
     "monitoring/health-check-path-mismatch", Severity.WARNING, "Platform health check points to a missing route",
     why="The platform calls a path the app does not serve: every deploy is marked unhealthy (and rolled back "
         "or restarted), or the check is silently useless.",
-    fix="Make the health check path in the deploy config match the app's health route.")
+    fix="Make the health check path in the deploy config match the app's health route.",
+    docs='Bad: render.yaml `healthCheckPath: /health` while the app serves `/healthz`.\nGood: the same path in both.')
 HEALTH_CHECK_UNSET = Rule(
     "monitoring/platform-health-check-unset", Severity.WARNING, "Platform does not call the health endpoint",
     why="The app has a health endpoint, but the platform only checks that the port is open: a release that "
         "starts but cannot reach its database still goes live and takes traffic.",
-    fix="Set the platform's health check path to the health endpoint.")
+    fix="Set the platform's health check path to the health endpoint.",
+    docs='Bad: fly.toml without `[[http_service.checks]]` while the app has GET /healthz.\nGood: `[[http_service.checks]]` with `path = "/healthz"`.')
 HEALTH_BEHIND_AUTH = Rule(
     "monitoring/health-endpoint-behind-auth", Severity.WARNING, "Health endpoint requires login",
     why="The platform's health check and uptime monitors call it without credentials: they get 401 and "
         "report the app as down (or never as up).",
-    fix="Register the health route before the auth middleware, or exempt it, and return no private data from it.")
+    fix="Register the health route before the auth middleware, or exempt it, and return no private data from it.",
+    docs='Bad: `app.get("/health", requireLogin, …)`.\nGood: the health route registered before the auth middleware.')
 HEAVY_HEALTH_CHECK = Rule(
     "monitoring/heavy-health-check", Severity.WARNING, "Health endpoint calls an outside service",
     why="Health checks run every few seconds. Calling a third-party API there costs money and rate limit, and "
         "when that service is slow the platform restarts a healthy app.",
-    fix="Keep the health check cheap: answer 200, at most run `SELECT 1` on your own database.")
+    fix="Keep the health check cheap: answer 200, at most run `SELECT 1` on your own database.",
+    docs='Bad: the health handler calls Stripe or sends an email.\nGood: `SELECT 1` on your own database at most.')
 MISSING_ERROR_TRACKING = Rule(
     "monitoring/missing-error-tracking", Severity.WARNING, "No error tracking",
     why="When a request fails in production nobody is told: the error is only in the platform's log, "
         "which nobody reads until a user complains.",
     fix="Initialise an error tracker (Sentry, Bugsnag, Rollbar, Honeybadger …) at start-up with its key "
-        "from an environment variable.")
+        "from an environment variable.",
+    docs='Looks for Sentry, Bugsnag, Rollbar, Honeybadger, Datadog, New Relic, Highlight, PostHog (exceptions), Axiom, Logtail, Elastic APM, AppSignal, Airbrake, Raygun, Logfire, OpenTelemetry: initialised in the code, or wrapped around the start command (ddtrace-run, newrelic-admin).')
 TRACKER_NOT_INITIALISED = Rule(
     "monitoring/error-tracker-not-initialised", Severity.WARNING, "Error tracker installed but never started",
     why="The SDK is a dependency (or imported) but its init/start call is never made, so it reports nothing.",
-    fix="Call the SDK's init (for Sentry `Sentry.init({ dsn: process.env.SENTRY_DSN })`) before the app starts.")
+    fix="Call the SDK's init (for Sentry `Sentry.init({ dsn: process.env.SENTRY_DSN })`) before the app starts.",
+    docs='Bad: `const Sentry = require("@sentry/node")` and only `Sentry.captureException(err)`.\nGood: `Sentry.init({ dsn: process.env.SENTRY_DSN })` at start-up.')
 TRACKER_INACTIVE = Rule(
     "monitoring/error-tracker-inactive", Severity.WARNING, "Error tracker without a key in production",
     why="The tracker is initialised, but its DSN/key is not set in the production environment (or it is "
         "disabled), so it silently sends nothing.",
-    fix="Set the DSN/key in the production environment of the platform.")
+    fix="Set the DSN/key in the production environment of the platform.",
+    docs='Judged only when every production environment of the platform lists its variables.\nBad: `sentry_sdk.init(dsn=os.environ.get("SENTRY_DSN"))` and render.yaml without SENTRY_DSN; `Sentry.init({ enabled: false })`.\nGood: `- key: SENTRY_DSN` with `sync: false` in render.yaml and the value set in the dashboard.')
 MISSING_PROCESS_HANDLERS = Rule(
     "monitoring/missing-process-handlers", Severity.INFO, "Crashes from unhandled rejections are not reported",
     why="An unhandled promise rejection or exception kills the Node process; without a tracker or a "
         "process-level handler the only trace is a stack in the platform log.",
     fix="Add an error tracker (it installs these handlers), or `process.on('unhandledRejection', …)` and "
-        "`process.on('uncaughtException', …)` handlers that log and exit.")
+        "`process.on('uncaughtException', …)` handlers that log and exit.",
+    docs='Node servers only, and only without an error tracker (trackers install these handlers).')
 UNLOGGED_FAILURES = Rule(
     "monitoring/unlogged-failures", Severity.INFO, "No failure is ever logged",
     why="Nothing in the code logs an error (console.error, logger.error, logger.exception), so when "
         "something fails there is nothing to look at.",
-    fix="Log failures where they are caught (with the request path and the error) or add an error tracker.")
+    fix="Log failures where they are caught (with the request path and the error) or add an error tracker.",
+    docs='Info only: frameworks log unhandled errors themselves; this says nothing in your code does.')
 
 RULES = (MISSING_HEALTH_ENDPOINT, HEALTH_PATH_MISMATCH, HEALTH_CHECK_UNSET, HEALTH_BEHIND_AUTH, HEAVY_HEALTH_CHECK,
          MISSING_ERROR_TRACKING, TRACKER_NOT_INITIALISED, TRACKER_INACTIVE, MISSING_PROCESS_HANDLERS, UNLOGGED_FAILURES)

@@ -33,61 +33,72 @@ MISSING_LOCKFILE = Rule(
         "any package can break production, and rolling back to the previous commit does not give you "
         "back the previous versions.",
     fix="Commit the lockfile your package manager writes (package-lock.json, pnpm-lock.yaml, yarn.lock, "
-        "poetry.lock, uv.lock) and install from it in the build (`npm ci`).")
+        "poetry.lock, uv.lock) and install from it in the build (`npm ci`).",
+    docs='Bad: package.json with `"express": "^4.21.1"` and no package-lock.json; pyproject.toml with ranges and no uv.lock/poetry.lock.\nGood: the lockfile committed and the build running `npm ci` / `uv sync --frozen`.')
 IGNORED_LOCKFILE = Rule(
     "rollback/ignored-lockfile", Severity.WARNING, "Lockfile excluded by .gitignore",
     why="The lockfile is in .gitignore, so it never reaches the platform: every deploy resolves new "
         "dependency versions and the previous deploy cannot be rebuilt exactly.",
-    fix="Remove the lockfile from .gitignore, commit it, and install with `npm ci` in the build.")
+    fix="Remove the lockfile from .gitignore, commit it, and install with `npm ci` in the build.",
+    docs='Bad: `.gitignore` listing `package-lock.json`.\nGood: the lockfile committed; only `node_modules` ignored.')
 LOCKFILE_OUT_OF_SYNC = Rule(
     "rollback/lockfile-out-of-sync", Severity.WARNING, "Lockfile out of sync with package.json",
     why="package.json asks for packages the lockfile does not have. `npm ci` refuses to install and the "
         "build fails; `npm install` resolves fresh versions instead of the locked ones.",
-    fix="Run `npm install` (or your package manager's install) locally and commit the updated lockfile.")
+    fix="Run `npm install` (or your package manager's install) locally and commit the updated lockfile.",
+    docs='Bad: `"stripe": "^17.0.0"` added to package.json without re-running the install, so pnpm-lock.yaml lacks it.\nGood: package.json and the lockfile changed in the same commit.')
 NPM_INSTALL_BUILD = Rule(
     "rollback/npm-install-build", Severity.WARNING, "Build runs `npm install` instead of `npm ci`",
     why="`npm install` may update the lockfile during the build, so the deployed versions can differ from "
         "the ones you tested, and an old commit may not rebuild the same.",
-    fix="Use `npm ci` (or `pnpm install --frozen-lockfile`, `yarn install --immutable`) in the build command.")
+    fix="Use `npm ci` (or `pnpm install --frozen-lockfile`, `yarn install --immutable`) in the build command.",
+    docs='Bad: `buildCommand: npm install` with a package-lock.json committed.\nGood: `buildCommand: npm ci`.\nNot flagged: `npm install -g pnpm` or `npm install some-package` (they do not install the manifest).')
 UNPINNED_REQUIREMENTS = Rule(
     "rollback/unpinned-requirements", Severity.WARNING, "Python requirements without exact versions",
     why="Lines like `flask` or `requests>=2` install whatever is newest on each deploy: a new major "
         "release can break production, and redeploying the old commit will not bring the old versions back.",
     fix="Pin every requirement with `==` (run `pip freeze > requirements.txt` in a working virtualenv, "
-        "or use pip-tools / uv to compile a locked requirements.txt).")
+        "or use pip-tools / uv to compile a locked requirements.txt).",
+    docs='Bad: `flask`, `gunicorn>=22` in requirements.txt.\nGood: `flask==3.1.0` (pip freeze / pip-compile / uv pip compile). Dev-only files (requirements-dev.txt) are not judged.')
 LATEST_IMAGE = Rule(
     "rollback/latest-image", Severity.WARNING, "Image without a version tag",
     why="`:latest` (or no tag) points at whatever was pushed last. You cannot tell which build is running, "
         "and you cannot go back to the previous one by name.",
-    fix="Use a versioned tag (a release number or the commit SHA) or a digest, and deploy by that tag.")
+    fix="Use a versioned tag (a release number or the commit SHA) or a digest, and deploy by that tag.",
+    docs='Bad: `image: ghcr.io/acme/api:latest`, `FROM node`.\nGood: `image: ghcr.io/acme/api:1.4.2` or `…@sha256:…`, `FROM node:20.18-alpine`.')
 IRREVERSIBLE_MIGRATION = Rule(
     "rollback/irreversible-migration", Severity.WARNING, "Newest migration cannot be undone",
     why="If this release has to be rolled back, the database cannot follow the code back: the old code "
         "then runs against the new schema.",
-    fix="Write the down/downgrade step (drop what up() added), or plan a roll-forward fix before deploying.")
+    fix="Write the down/downgrade step (drop what up() added), or plan a roll-forward fix before deploying.",
+    docs='Only the newest migration of each set is judged: it is the one a rollback has to undo.\nBad: Alembic `def downgrade(): pass`; knex `exports.down = async () => {}`; Django `RunPython(forwards)` without reverse_code.\nGood: a downgrade that drops what upgrade added; `RunPython(forwards, backwards)`.')
 DESTRUCTIVE_MIGRATION = Rule(
     "rollback/destructive-migration", Severity.WARNING, "Migration drops or renames data",
     why="Dropping or renaming a table or column cannot be undone by a rollback: the data is gone, and the "
         "previous release still reads the old name.",
     fix="Deploy in two steps: first release code that no longer uses the column/table, then drop it in a "
-        "later release (after a backup).")
+        "later release (after a backup).",
+    docs='Only the newest migration of each set is judged.\nBad: `op.drop_column("tasks", "legacy")` in the release that stops using it.\nGood: release N stops reading the column; release N+1 (after a backup) drops it.')
 FORWARD_ONLY_MIGRATIONS = Rule(
     "rollback/forward-only-migrations", Severity.INFO, "Migrations without down steps",
     why="This migration tool keeps no down migrations, so undoing a schema change is a manual job.",
-    fix="Know how you would undo the newest migration before you deploy it (see the message).")
+    fix="Know how you would undo the newest migration before you deploy it (see the message).",
+    docs='Prisma, Drizzle, Flyway Community, Supabase and plain SQL folders keep no down migrations; the message says how to undo the newest one.')
 MIGRATES_EVERY_CONTEXT = Rule(
     "rollback/migrations-in-every-deploy", Severity.WARNING, "Migrations run by every deploy, previews included",
     why="The build command migrates the database in every deploy context, including preview deploys of "
         "unmerged branches. Unless previews use a separate database, a pull request changes the production "
         "schema, and publishing the previous deploy does not undo it.",
     fix="Run migrations only for production (a production-only build command or a release step), and give "
-        "previews their own database.")
+        "previews their own database.",
+    docs='Bad: netlify.toml `[build] command = "npm run migrate && npm run build"`; a Vercel build script `prisma migrate deploy && next build`.\nGood: `[context.production] command = "npm run migrate && npm run build"` with `[build] command = "npm run build"`, or a release step (Render preDeployCommand, Fly release_command, Heroku release:).')
 IN_PLACE_DEPLOY = Rule(
     "rollback/in-place-deploy", Severity.WARNING, "Deploy overwrites the running code in place",
     why="The deploy copies the new code over the old one. If the release is bad there is no previous "
         "release on the server to go back to, and a half-finished copy leaves a broken mix of both.",
     fix="Upload each release to its own directory (releases/<timestamp>), switch a `current` symlink with "
-        "`ln -sfn`, then restart; to roll back, point the symlink at the previous release.")
+        "`ln -sfn`, then restart; to roll back, point the symlink at the previous release.",
+    docs='Bad: `rsync -az --delete ./ app@host:/srv/app && ssh app@host systemctl restart app`.\nGood: `rsync -az ./ app@host:/srv/app/releases/$TS/ && ssh app@host "ln -sfn /srv/app/releases/$TS /srv/app/current && systemctl restart app"`.')
 
 RULES = (UNPINNED_RUNTIME, MISSING_LOCKFILE, IGNORED_LOCKFILE, LOCKFILE_OUT_OF_SYNC, NPM_INSTALL_BUILD,
          UNPINNED_REQUIREMENTS, LATEST_IMAGE, IRREVERSIBLE_MIGRATION, DESTRUCTIVE_MIGRATION,

@@ -22,27 +22,32 @@ MISSING_TESTS_AND_CI = Rule(
     why="Nothing checks that signing up, logging in or saving still works before a change goes live: the "
         "first test of every deploy is a real user.",
     fix="Write one test that walks the main user flow through the HTTP API (supertest, Fastify inject, "
-        "FastAPI/Flask test client, Playwright), and a CI workflow that runs it on every push.")
+        "FastAPI/Flask test client, Playwright), and a CI workflow that runs it on every push.",
+    docs='Bad: no test files and no CI workflow.\nGood: tests/flow.test.js with supertest, and .github/workflows/test.yml running `npm test` on push and pull_request.')
 MISSING_TESTS = Rule(
     "tested-flow/missing-tests", Severity.WARNING, "CI runs no tests",
     why="CI builds the app but nothing checks that the main user flow still works before it is deployed.",
-    fix="Add a test that walks the main user flow through the HTTP API and run it in the CI workflow.")
+    fix="Add a test that walks the main user flow through the HTTP API and run it in the CI workflow.",
+    docs='Bad: a workflow that runs `npm run lint` and `npm run build` only.\nGood: it also runs a test command that finds test files.')
 TESTS_NOT_IN_CI = Rule(
     "tested-flow/tests-not-in-ci", Severity.WARNING, "Tests exist but CI does not run them",
     why="Tests that only run when someone remembers to run them locally do not stop a broken change from "
         "being deployed.",
-    fix="Add a CI workflow that runs the tests on every push and pull request (and deploy only after it passes).")
+    fix="Add a CI workflow that runs the tests on every push and pull request (and deploy only after it passes).",
+    docs='A workflow counts when it runs on push or pull/merge requests; its commands are followed through npm/yarn/pnpm scripts, make targets and shell scripts. A platform build command that runs the tests counts too.\nBad: tests only run by hand; or CI runs `jest` while the Playwright tests in e2e/ never run.')
 UNIT_TESTS_ONLY = Rule(
     "tested-flow/unit-tests-only", Severity.WARNING, "Only unit tests of helpers",
     why="The tests check small helpers, but nothing exercises the flow a user goes through (a request "
         "through the routes, the database, the job that sends the email): the parts that break in "
         "production are untested.",
     fix="Add one integration test that drives the main flow end to end (HTTP client against the app, or the "
-        "worker against a test database / fake SMTP).")
+        "worker against a test database / fake SMTP).",
+    docs='Integration tests drive the app (supertest, Fastify inject, TestClient, test_client, Django Client, reverse()) or a real service (testcontainers, mongodb-memory-server); e2e tests drive a browser (Playwright, Cypress).')
 UNTESTED_ROUTES = Rule(
     "tested-flow/untested-routes", Severity.INFO, "Routes no test requests",
     why="These endpoints are never called by a test, so a change that breaks them is only found in production.",
-    fix="Add requests for the important ones to the integration tests.")
+    fix="Add requests for the important ones to the integration tests.",
+    docs='Info only. Matches the paths tests request (request(app).get("/x"), client.get("/x"), page.goto("/x")) against the routes; skipped when tests build URLs from route names (reverse(), url_for()).')
 
 RULES = (MISSING_TESTS_AND_CI, MISSING_TESTS, TESTS_NOT_IN_CI, UNIT_TESTS_ONLY, UNTESTED_ROUTES)
 
