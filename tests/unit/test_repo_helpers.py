@@ -110,3 +110,10 @@ def test_shell_scripts_called_from_ci_are_followed():
     assert _repo.test_runners("bash scripts/test.sh", p) == {"python"}
     assert _repo.test_runners("./scripts/test.sh --cov", p) == {"python"}
     assert _repo.test_runners("bash scripts/lint.sh", p) == set()
+
+
+@pytest.mark.parametrize("cmd", ["pnpm --filter web test", "npm run test -w web", "yarn workspace web test:e2e",
+                                 "cd web && npm test"])
+def test_workspace_script_invocations(cmd):
+    p = proj({"test": "vitest run", "test:e2e": "playwright test"})
+    assert _repo.test_runners(cmd, p)

@@ -157,6 +157,11 @@ def expand(command: str, project: Project, depth: int = 0, _scripts=None, _targe
         names.append(name)
     if re.search(r"\bnpm\s+(t|test)\b|\b(yarn|pnpm|bun)\s+test\b", command):
         names.append("test")
+    # `pnpm --filter web test`, `npm run test -w web`, `yarn workspace web test:e2e`: any argument that names a script
+    for seg in re.split(r"&&|\|\||;|\|", command):
+        toks = seg.split()
+        if toks and toks[0] in ("npm", "pnpm", "yarn", "bun", "npx") and toks[0] != "npx":
+            names.extend(t for t in toks[1:] if not t.startswith("-") and t in scripts and t not in _NPM_BUILTIN)
     # npm-run-all / run-s / run-p / start-server-and-test / concurrently "npm:x"
     m = re.search(r"\b(npm-run-all|run-s|run-p|start-server-and-test|start-test|server-test|concurrently)\b(.*)", command)
     if m:
