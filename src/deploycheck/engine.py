@@ -89,7 +89,7 @@ def _total_bytes(files: list[Candidate]) -> int:
     total = 0
     for c in files:
         try:
-            total += c.path.stat().st_size
+            total += os.stat(c.path).st_size
         except OSError:
             pass
         if total >= PARALLEL_MIN_BYTES:

@@ -110,7 +110,7 @@ def role_of(rel: str, language: Language, text: str = "") -> Role:
         return Role.TEST
     # Code under a top-level docs/ folder is documentation (Sphinx conf.py, snippets), never deployed.
     # So is a top-level examples/ folder of a library or monorepo: demos, not the deployed app.
-    if language is Language.MARKDOWN or name.split(".")[0] in _DOC_NAMES or dirs[:1] in (
+    if language is Language.MARKDOWN or (name.split(".")[0] in _DOC_NAMES and not language.is_code) or dirs[:1] in (
             ["docs"], ["doc"], ["examples"], ["example"], ["samples"]):
         return Role.DOCS
     if _DEV_CONFIG_FILE.match(name) or ".devcontainer" in dirs or (dirs and dirs[0] in ("dev", "local-dev")):

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import errno
 import os
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,7 +44,7 @@ DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 @dataclass(frozen=True, slots=True)
 class Candidate:
     rel: str        # relative path, "/" separators
-    path: Path      # absolute real path to read
+    path: str       # absolute path to read
 
 
 @dataclass(slots=True)
@@ -103,6 +102,7 @@ def discover(root: Path, *, exclude: list[str] | tuple[str, ...] = (), use_gitig
     ignores = _Ignores(list(exclude))
     root_gitignore: list[str] = []
     seen_real: set[str] = set()
+    linked: list[Candidate] = []
 
     def read_ignore(d: Path) -> list[str] | None:
         gi = d / ".gitignore"
@@ -133,9 +133,10 @@ def discover(root: Path, *, exclude: list[str] | tuple[str, ...] = (), use_gitig
         subdirs: list[tuple[Path, str, int]] = []
         for entry in entries:
             rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
-            try:
+            try:   # DirEntry answers these from the directory listing: no stat per file
                 is_link = entry.is_symlink()
-                st_mode = entry.stat(follow_symlinks=False).st_mode
+                is_dir = not is_link and entry.is_dir(follow_symlinks=False)
+                is_file = not is_link and not is_dir and entry.is_file(follow_symlinks=False)
             except OSError as exc:
                 skipped.append(Skipped(rel, f"cannot stat: {exc.strerror or exc}"))
                 continue
@@ -154,28 +155,27 @@ def discover(root: Path, *, exclude: list[str] | tuple[str, ...] = (), use_gitig
                 if ignores.ignored(rel, False) or _skip_name(entry.name):
                     continue
                 real = str(target)
-                if real in seen_real:
-                    continue
-                seen_real.add(real)
-                files.append(Candidate(rel, target))
+                if real not in seen_real:
+                    seen_real.add(real)
+                    linked.append(Candidate(rel, real))
                 continue
-            if stat.S_ISDIR(st_mode):
+            if is_dir:
                 if entry.name in SKIP_DIRS or ignores.ignored(rel, True):
                     continue
                 if os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):
                     continue  # a virtualenv under any name
                 subdirs.append((Path(entry.path), rel, marker))
-            elif stat.S_ISREG(st_mode):
+            elif is_file:
                 if ignores.ignored(rel, False) or _skip_name(entry.name):
                     continue
-                real = os.path.realpath(entry.path)
-                if real in seen_real:
-                    continue
-                seen_real.add(real)
-                files.append(Candidate(rel, Path(entry.path)))
+                files.append(Candidate(rel, entry.path))
             else:
                 skipped.append(Skipped(rel, "not a regular file (socket, device or pipe)"))
         stack.extend(reversed(subdirs))
+    # A file link whose target is scanned where it lives adds nothing; one whose target is not
+    # (an ignored folder, say) is scanned under the link's name.
+    walked = {os.path.join(str(root), c.rel) for c in files}
+    files.extend(c for c in linked if c.path not in walked)
     files.sort(key=lambda c: c.rel)
     return Discovery(files, skipped, root_gitignore)
 
@@ -210,10 +210,10 @@ class Source:
     partial: str | None     # set when the text was decoded with replacements
 
 
-def read_source(path: Path, rel: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Source | Skipped:
+def read_source(path: str | Path, rel: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Source | Skipped:
     """Read one file, or say why it is skipped (unreadable, binary, too large, minified, undecodable)."""
     try:
-        size = path.stat().st_size
+        size = os.stat(path).st_size
         if size > max_bytes:
             return Skipped(rel, f"too large ({size / 1048576:.1f} MB > {max_bytes / 1048576:.1f} MB limit)")
         with open(path, "rb") as fh:

@@ -15,9 +15,11 @@ Linker = Callable[[Project], None]
 
 
 def _linkers() -> tuple[Linker, ...]:
-    from deploycheck.project.extract import cors, deploy, repo, routes
+    from deploycheck.project.extract import calls, cors, deploy, repo, routes
+    # routes first: the calls linker marks the handlers the route extractors found;
     # repo last: platform detection reads the deploy configs and the CI facts it gathers
-    return tuple(getattr(routes, "LINKERS", ())) + cors.LINKERS + tuple(deploy.LINKERS) + repo.LINKERS
+    return (tuple(getattr(routes, "LINKERS", ())) + cors.LINKERS + tuple(deploy.LINKERS) + calls.LINKERS
+            + repo.LINKERS)
 
 
 def link(project: Project) -> None:

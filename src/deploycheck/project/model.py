@@ -217,6 +217,22 @@ class CallSite:
     status_checked: bool = False     # res.ok / response.status / raise_for_status() seen for its result
     args: str = ""                   # short text of the arguments (for IDOR/ownership heuristics)
     result: str | None = None        # the name the result is bound to
+    # -- added for error-handling / db-connections (all defaulted)
+    target: str | None = None        # Function.id of the local function called (same file: extractor;
+                                     # imported: the calls linker)
+    catch: str | None = None         # what the guarding catch/except does: "empty" | "log-only" |
+                                     # "rethrow" | "respond-error" | "respond-success" | "exit" | "return" | "other"
+    catch_line: int | None = None    # line of that catch/except clause (or of the chained .catch)
+    returned: bool = False           # its value is returned (the caller deals with failures)
+    loop: str | None = None          # innermost loop around it in this function: "items" (for x of rows),
+                                     # "poll" (while true), "range" (for i in range / retry), "other"
+    loop_line: int | None = None
+    in_poll_loop: bool = False       # some enclosing loop in this function is a `while true` poll loop
+    timeout: bool | None = None      # HTTP calls whose library has no default timeout: was one given?
+    write: bool = False              # a database write / commit
+    provider: str | None = None      # "twilio", "stripe", "postmark" … when the URL/library says so
+    fetch_like: bool = False         # HTTP call that resolves on 4xx/5xx (fetch, requests, httpx): the
+                                     # status must be checked (see status_checked)
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,6 +248,39 @@ class Function:
     facts: tuple[str, ...] = ()      # free-form markers extractors agree on, e.g. "auth-check",
                                      # "early-401", "owner-scoped", "reads-param-id", "empty-catch"
     exported: bool = False
+    # -- added for error-handling / db-connections (all defaulted)
+    handler: str | None = None       # recognised as a request handler: "express", "fastify", "hono", "koa",
+                                     # "nextjs-app", "nextjs-pages", "nextjs-ssr", "lambda", "flask",
+                                     # "fastapi", "django", "nestjs", "route" (framework unknown), "req-res"
+    wrapped: str | None = None       # name of the async wrapper around it (asyncHandler, catchAsync …)
+    catches: tuple["CatchClause", ...] = ()
+    kinds: tuple[str, ...] = ()      # external kinds it touches, directly or through local calls (linker)
+    raises: tuple[str, ...] = ()     # kinds whose failures can escape it unhandled (linker)
+    reached_from: tuple[str, ...] = ()  # ids of request handlers that call it, directly or not (linker)
+
+
+@dataclass(frozen=True, slots=True)
+class CatchClause:
+    """A catch/except clause (or a chained `.catch(cb)`) and what it does with the error."""
+    location: Location               # the `catch`/`except` line
+    action: str                      # "empty" | "log-only" | "rethrow" | "respond-error" | "respond-success"
+                                     # | "exit" | "return" | "next" | "other"
+    try_line: int | None = None
+    types: tuple[str, ...] = ()      # exception types named (Python); () = catches everything
+    broad: bool = True               # bare except / Exception / BaseException / JS catch
+    kinds: tuple[str, ...] = ()      # kinds of external calls directly in the try body
+    connects: bool = False           # the try body opens a database connection / pool
+    chained: bool = False            # a `.catch(cb)` on a promise rather than a try statement
+    logs: bool = False               # the handler logs or reports the error (console/logger/Sentry …)
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorHandler:
+    """An app-wide error handler: Express 4-arg middleware, Fastify setErrorHandler, Flask errorhandler …"""
+    framework: str                   # "express" | "express-async-errors" | "fastify" | "hono" | "koa" |
+                                     # "nestjs" | "flask" | "fastapi"
+    location: Location
+    catches: str = "all"             # "all" | "500" | the exception type named
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,11 +296,19 @@ class ExternalCall:
 class DbClient:
     library: str                     # "pg", "mysql2", "mongoose", "prisma", "psycopg2", "sqlalchemy" …
     location: Location
-    what: str                        # "pool" | "client" | "connection" | "engine" | "connect"
+    what: str                        # "pool" | "client" | "connection" | "engine" | "connect" | "checkout"
+                                     # (a client borrowed from a pool: pool.connect(), getconn(), SessionLocal())
     scope: str                       # "module" | "function"
     function: str | None = None
     bounded: bool | None = None      # max/pool_size given
     singleton: bool = False          # globalThis cache / lru_cache / module-level guard
+    # -- added for db-connections (all defaulted)
+    variable: str | None = None      # the name it is bound to
+    released: str | None = None      # checkouts (what="checkout"): "finally" | "with" | "all-paths" |
+                                     # "success-path" | "never" | "escapes" (returned / handed on)
+    in_loop: bool = False            # created inside a loop over items
+    cache: str | None = None         # how it is reused: "global", "module-var", "lru_cache", "flask-g", "startup"
+    returned: bool = False           # the function returns it (a connection factory such as get_conn())
 
 
 # ---------------------------------------------------------------------------------------- deploy & repo
