@@ -93,12 +93,13 @@ def probe_facts(project) -> set[tuple]:
 
 
 def real_extractor_wants(rel: str, text: str) -> bool:
-    """Would a real (non-probe, non-suppression) extractor parse this file?"""
+    """Would a real (non-probe, non-suppression) extractor parse this file? (`secrets` reads every
+    file as text and parses none, so it does not count.)"""
     from deploycheck.project.classify import language_of, role_of
     from deploycheck.project.parse import FileContext
     lang = language_of(rel)
     ctx = FileContext(rel, lang, role_of(rel, lang, text), text, text.encode())
-    return any(ex.wants(ctx) for ex in extract_mod.extractors() if ex.name not in ("suppressions", "probe"))
+    return any(ex.wants(ctx) for ex in extract_mod.extractors() if ex.name not in ("suppressions", "probe", "secrets"))
 
 
 # ------------------------------------------------------------------------------------ content

@@ -36,8 +36,9 @@ def looks_random(token: str) -> bool:
     if re.fullmatch(r"[a-z_-]+[0-9]*", token) or re.fullmatch(r"[A-Z_]+", token):
         return False
     parts = [p for p in re.split(r"[-_/.]+", token) if p]
-    if len(parts) >= 2 and sum(1 for p in parts if re.fullmatch(r"[a-z]{3,}|[A-Z][a-z]{2,}|\d{1,6}", p)) * 2 >= len(parts):
-        return False   # words joined by separators: a path, a hostname, a slug
+    odd = [p for p in parts if not re.fullmatch(r"[a-z]{3,}|[A-Z][a-z]{2,}|\d{1,6}", p)]
+    if len(parts) >= 2 and len(odd) <= 1 and all(len(p) < 16 for p in odd):
+        return False   # words joined by separators: a path, a hostname, a slug (at most one short odd part)
     return entropy(token) >= 3.5
 
 

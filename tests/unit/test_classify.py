@@ -206,3 +206,11 @@ def test_client_side_modules(text, client):
 def test_top_level_example_folders_are_documentation(path):
     from deploycheck.project.classify import language_of, role_of
     assert role_of(path, language_of(path)) is Role.DOCS
+
+
+def test_compose_file_that_says_it_is_for_local_development_is_dev_config():
+    from deploycheck.project.classify import language_of, role_of
+    text = "# This is meant for local development only. Do not use this in production.\nservices:\n  db:\n    image: mysql:8\n    restart: always\n"
+    assert role_of("docker-compose.yml", language_of("docker-compose.yml"), text) is Role.DEV_CONFIG
+    prod = "services:\n  web:\n    image: ghcr.io/acme/web:1.4.2\n    restart: always\n"
+    assert role_of("docker-compose.yml", language_of("docker-compose.yml"), prod) is Role.DEPLOY_CONFIG

@@ -187,11 +187,23 @@ class Graph:
         return None
 
     def routes_of(self, fn: Function) -> list[str]:
-        out = []
-        for r in self.project.routes:
-            if r.handler == fn.id or (r.handler_location and r.handler_location.path == fn.location.path
-                                      and r.handler_location.line == fn.location.line):
-                out.append(f"{r.method} {r.path}")
+        """'METHOD /path' of the routes this function handles (an index built once, not a scan per call)."""
+        index = self.__dict__.get("_routes_index")
+        if index is None:
+            index = {}
+            for r in self.project.routes:
+                label = f"{r.method} {r.path}"
+                if r.handler:
+                    index.setdefault(r.handler, []).append(label)
+                if r.handler_location and r.handler_location.path:
+                    key = (r.handler_location.path, r.handler_location.line)
+                    if not r.handler or key != _loc_key(r.handler):
+                        index.setdefault(key, []).append(label)
+            self.__dict__["_routes_index"] = index
+        out = list(index.get(fn.id, ()))
+        for label in index.get((fn.location.path, fn.location.line), ()):
+            if label not in out:
+                out.append(label)
         return out
 
     def where(self, fn: Function) -> str:
@@ -239,3 +251,12 @@ _PROVIDERS = {"stripe": "Stripe", "twilio": "Twilio", "postmark": "Postmark", "s
 
 def provider_name(p: str) -> str:
     return _PROVIDERS.get(p, p)
+
+
+def _loc_key(fid: str) -> tuple[str, int | None]:
+    """("path", line) of a Function id "path#name@line"."""
+    path, _, rest = fid.partition("#")
+    try:
+        return path, int(rest.rsplit("@", 1)[1])
+    except (IndexError, ValueError):
+        return path, None

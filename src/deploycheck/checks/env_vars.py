@@ -98,9 +98,48 @@ RUNTIME_PROVIDED = frozenset({
 _CLIENT_PREFIX = re.compile(r"^(NEXT_PUBLIC_|VITE_|REACT_APP_|EXPO_PUBLIC_|GATSBY_|NUXT_PUBLIC_|PUBLIC_)")
 _SECRET_NAME = re.compile(r"(SECRET|PRIVATE|PASSWORD|PASSWD|SERVICE_ROLE|_TOKEN$|TOKEN_|API_KEY$|_KEY$|CREDENTIAL)", re.I)
 _PUBLIC_KEY_NAME = re.compile(r"(PUBLISHABLE|PUBLIC_KEY|ANON_KEY|SITE_KEY|MEASUREMENT_ID|CLIENT_ID|DSN|APP_ID|PROJECT_ID)", re.I)
+# Settings about a secret rather than the secret: ACCESS_TOKEN_MINUTES, JWT_SECRET_FILE, API_KEY_HEADER.
+_SECRET_SETTING = re.compile(r"_(MINUTES|SECONDS|HOURS|DAYS|TTL|EXPIRY|EXPIRES|EXPIRES_IN|LIFETIME|LENGTH|SIZE|"
+                             r"COUNT|FILE|PATH|HEADER|ALGORITHM|ALG|ISSUER|AUDIENCE|ENABLED|DISABLED|ID|NAME)$", re.I)
 _DEV_DEFAULT = re.compile(r"localhost|127\.0\.0\.1|://0\.0\.0\.0|\[::1\]|^(dev|development|test|changeme|change-me|"
                           r"secret|password|keyboard cat|xxx+|todo|fixme|example)$", re.I)
-_READ_ROLES = frozenset({Role.APP, Role.MIGRATION, Role.BUILD_CONFIG})
+# Code that runs in production: what it reads must be set there.
+READ_ROLES = frozenset({Role.APP, Role.MIGRATION, Role.BUILD_CONFIG})
+_READ_ROLES = READ_ROLES
+
+
+# ----------------------------------------------------------------------------------- shared judgements
+# One definition each, used by this check and by `deploycheck env` (inventory.py), so both agree.
+
+def is_secret_name(name: str) -> bool:
+    """A name that says it holds a credential (…_SECRET, …_API_KEY, …_TOKEN), minus the keys that are
+    public by design (publishable/anon/site keys, DSNs, client ids)."""
+    return bool(_SECRET_NAME.search(name)) and not _PUBLIC_KEY_NAME.search(name) and not _SECRET_SETTING.search(name)
+
+
+def is_public_name(name: str) -> bool:
+    """Carries a framework's public prefix (NEXT_PUBLIC_, VITE_, REACT_APP_ …): reaches browser code."""
+    return bool(_CLIENT_PREFIX.match(name))
+
+
+def is_required_read(read: EnvRead) -> bool:
+    """Read with no default and not merely tested for presence: the code needs a value."""
+    return not read.has_default and not read.conditional
+
+
+def is_dev_default(value: str | None) -> bool:
+    """A default meant for a laptop (localhost, 'dev', 'changeme' …)."""
+    return value is not None and bool(_DEV_DEFAULT.search(value))
+
+
+def injected_names(project: Project) -> set[str]:
+    """Variables some platform the project deploys to sets by itself (PORT, FLY_*, add-on URLs)."""
+    return {n for s in project.env_sources for n in s.injected}
+
+
+def consumed_by_tools(name: str) -> bool:
+    """Variables read by runtimes, SDKs or build tools rather than by the app's own code."""
+    return bool(_TOOL_VARS.match(name))
 
 
 def _names_in(sources: Sequence[EnvSource], *, build_only: bool = False) -> set[str]:
@@ -136,6 +175,23 @@ def app_reads(project: Project) -> list[EnvRead]:
     return [r for r in project.env_reads if project.role(r) in _READ_ROLES]
 
 
+def near_miss(name: str, candidates: set[str]) -> str | None:
+    """A configured name that is a typo of `name` (DATABSE_URL for DATABASE_URL), not a sibling:
+    STRIPE_SECRET_TEST next to STRIPE_SECRET, or REDIS_URL next to REDIS_URI, are different variables."""
+    parts = name.split("_")
+    for cand in difflib.get_close_matches(name, sorted(candidates), n=3, cutoff=0.85):
+        if cand == name or cand.startswith(name) or name.startswith(cand) or cand.endswith(name) or name.endswith(cand):
+            continue
+        cparts = cand.split("_")
+        if len(cparts) != len(parts):
+            continue
+        differing = [(a, b) for a, b in zip(parts, cparts) if a != b]
+        # one word misspelled, and by letters (DATABSE/DATABASE), not a different word (URL/URI, KEY/KEYS)
+        if len(differing) == 1 and min(len(differing[0][0]), len(differing[0][1])) >= 4:
+            return cand
+    return None
+
+
 def find(project: Project, ctx) -> Iterator[Finding]:
     reads = app_reads(project)
     by_name: dict[str, list[EnvRead]] = defaultdict(list)
@@ -149,7 +205,7 @@ def find(project: Project, ctx) -> Iterator[Finding]:
     yield from _client_side(project, by_name)
 
     prod = production_sources(project)
-    injected_anywhere = {n for s in project.env_sources for n in s.injected}
+    injected_anywhere = injected_names(project)
     set_names = _names_in(prod) | injected_anywhere
     build_names = _names_in(prod, build_only=True) - set_names
     declared = _declared(project)
@@ -165,11 +221,11 @@ def find(project: Project, ctx) -> Iterator[Finding]:
         if name in RUNTIME_PROVIDED or name in set_names:
             continue
         rs = sorted(rs, key=lambda r: (r.location.path or "", r.location.line or 0))
-        if name in build_names and (_CLIENT_PREFIX.match(name) or
+        if name in build_names and (is_public_name(name) or
                                     all(project.role(r) is Role.BUILD_CONFIG for r in rs)):
             continue   # inlined or read at build time, where the build-only setting is visible
-        required = [r for r in rs if not r.has_default and not r.conditional]
-        dev = [r for r in rs if r.has_default and r.default is not None and _DEV_DEFAULT.search(r.default)]
+        required = [r for r in rs if is_required_read(r)]
+        dev = [r for r in rs if r.has_default and is_dev_default(r.default)]
         if not required and not dev:
             continue
         primary = (required or dev)[0]
@@ -178,11 +234,11 @@ def find(project: Project, ctx) -> Iterator[Finding]:
             yield UNVERIFIED.at(primary.location, f"{name} is read here: make sure production sets it",
                                 subject=name, related=others)
             continue
-        near = difflib.get_close_matches(name, sorted(set_names | set(declared)), n=1, cutoff=0.85)
-        if required and near and near[0] != name:
+        near = near_miss(name, set_names | set(declared))
+        if required and near:
             yield MISSPELLED_NAME.at(primary.location,
-                                     f"{name} is read here, but production sets {near[0]}",
-                                     subject=name, fix=f"Rename one of them so both say the same: {near[0]} or {name}.")
+                                     f"{name} is read here, but production sets {near}",
+                                     subject=name, fix=f"Rename one of them so both say the same: {near} or {name}.")
             continue
         if not transparent and name in declared:
             continue
@@ -207,7 +263,7 @@ def find(project: Project, ctx) -> Iterator[Finding]:
     read_names = set(by_name)
     for s in prod:
         for st in s.settings:
-            if st.name not in read_names and st.kind != "declared" and not _consumed_by_tools(st.name):
+            if st.name not in read_names and st.kind != "declared" and not consumed_by_tools(st.name):
                 yield UNUSED_IN_CODE.at(st.location, f"{st.name} is set in {s.path} but no code reads it",
                                         subject=st.name)
 
@@ -221,20 +277,15 @@ _TOOL_VARS = re.compile(
     r"FLASK_APP|FLASK_ENV|FLASK_DEBUG|MALLOC_ARENA_MAX|GOOGLE_APPLICATION_CREDENTIALS|AWS_\w+)$")
 
 
-def _consumed_by_tools(name: str) -> bool:
-    """Variables read by runtimes, SDKs or build tools rather than by the app's own code."""
-    return bool(_TOOL_VARS.match(name))
-
-
 def _client_side(project: Project, by_name: dict[str, list[EnvRead]]) -> Iterator[Finding]:
     for name, rs in sorted(by_name.items()):
         for r in rs:
             if r.side != "client" or name in RUNTIME_PROVIDED:
                 continue
-            if _SECRET_NAME.search(name) and not _PUBLIC_KEY_NAME.search(name):
+            if is_secret_name(name):
                 yield SECRET_IN_CLIENT.at(r.location, f"{name} is read in code that ships to the browser",
                                           subject=name)
-            elif not _CLIENT_PREFIX.match(name):
+            elif not is_public_name(name):
                 yield SERVER_VAR_IN_CLIENT.at(r.location, f"{name} is undefined in the browser: only public-prefixed "
                                                           "variables reach client code", subject=name)
 

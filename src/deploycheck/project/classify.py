@@ -160,7 +160,9 @@ def _is_compose(name: str) -> bool:
 
 _DEV_COMPOSE_HINTS = re.compile(
     r"(npm|yarn|pnpm|bun)\s+(run\s+)?dev\b|--reload\b|flask\s+run|runserver|nodemon|next\s+dev|vite\b"
-    r"|^\s*-\s*\.{1,2}(/[\w.-]*)*:/", re.M)
+    r"|^\s*-\s*\.{1,2}(/[\w.-]*)*:/"
+    r"|^\s*#.*\b(local development|development only|for local (dev|use|testing)|not (for|meant for) production|"
+    r"do not use (this )?in production|dev(elopment)? environment only)", re.M | re.I)
 
 
 def _dev_compose(text: str) -> bool:

@@ -151,6 +151,7 @@ class SecretCandidate:
     placeholder: bool = False        # looks like a placeholder / example / test value
     fallback_for: str | None = None  # the env var it is the default of
     in_comment: bool = False
+    snippet: str | None = None       # the source line with the value already masked (never the value)
 
 
 # ---------------------------------------------------------------------------------------- cors
@@ -178,9 +179,12 @@ class CorsSetting:
 class Guard:
     name: str                        # "requireLogin", "login_required", "Depends(get_current_user)"
     kind: str                        # "middleware" | "decorator" | "dependency" | "body" | "config" | "hook"
+                                     # | "global" (NestJS global guard) | "mixin" (Django) | "framework" (Django admin)
     location: Location | None = None
     scope: str = "route"             # "app" | "router" | "route" | "body" | "middleware.ts"
     is_auth: bool = True             # False for middleware that is known not to authenticate
+    role: str | None = None          # a role/permission guard: what it requires ("admin", "editor", "role")
+    public: bool = False             # an explicit opt-out marker (@Public(), @login_not_required, AllowAny)
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +197,32 @@ class Route:
     handler_location: Location | None = None
     guards: tuple[Guard, ...] = ()
     params: tuple[str, ...] = ()     # path parameters (":id", "<int:id>", "{id}", "[id]")
+    # what the handler does that matters for auth (its own body plus local helpers it calls;
+    # completed across files by the routes linker)
+    accesses: tuple["DataAccess", ...] = ()
+    markers: tuple[str, ...] = ()    # "verifies-password", "sets-session", "issues-token", "ends-session",
+                                     # "verifies-signature", "oauth-exchange", "hashes-password",
+                                     # "sends-email", "identity-in-body", "public-check", "role-check",
+                                     # "calls-service", "trivial" … (see routes/_summary.py)
+    mount: str | None = None         # identity of the router object it is registered on ("path#var"), for the linker
+    name: str | None = None          # handler function/method name, when it has one
+
+
+@dataclass(frozen=True, slots=True)
+class DataAccess:
+    """A read or write of stored records by a handler (or a local helper it calls), as auth needs it."""
+    location: Location
+    op: str                          # "read" | "create" | "update" | "delete" | "write" (unknown write)
+    callee: str                      # "Note.findByIdAndUpdate", "pool.query", "cur.execute", "db.get"
+    target: str | None = None        # model or table: "Note", "posts"
+    single: bool = False             # one record selected by a key (findById, get, WHERE id = …)
+    key: str | None = None           # where the selecting key comes from: "request" (path/query/body),
+                                     # "user" (the session's own id), "param:N" (the Nth parameter of the
+                                     # enclosing function; resolved by the linker), "other", None (no key)
+    key_text: str | None = None      # "req.params.id"
+    scoped: bool = False             # filtered by owner/user/tenant, or checked against the user after the load
+    public: bool = False             # filtered by (or checked for) a published/public/shared flag
+    counter: bool = False            # an UPDATE that only bumps a counter (SET n = n + 1)
 
 
 @dataclass(frozen=True, slots=True)

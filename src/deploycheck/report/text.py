@@ -172,8 +172,9 @@ def _reason_kind(reason: str) -> str:
 
 def verdict_line(result: ScanResult, fail_on: Severity = Severity.ERROR) -> Text:
     """One line that agrees with the exit status: anything at or above --fail-on blocks."""
+    order = {cid: i for i, cid in enumerate(CHECK_IDS)}   # the checklist's order: most common failures first
     blockers = sorted((f for f in result.active if f.severity.rank >= fail_on.rank),
-                      key=lambda f: -f.severity.rank)          # stable: errors first, then in report order
+                      key=lambda f: (-f.severity.rank, order.get(f.check, 99)))
     manual = [c for c in result.checks if c.status is Status.MANUAL]
     warnings = [f for f in result.active if f.severity is Severity.WARNING]
     if blockers:

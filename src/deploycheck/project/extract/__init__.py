@@ -8,11 +8,12 @@ it in a process pool and could cache it by content hash.
 from __future__ import annotations
 
 import hashlib
-import re
 import traceback
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable
+
+import ahocorasick
 
 from deploycheck.core import Skipped
 from deploycheck.project.classify import is_client_side, language_of, role_of
@@ -34,13 +35,7 @@ class Extractor:
             return False
         if self.roles is not None and ctx.role not in self.roles:
             return False
-        return not self.triggers or _trigger_rx(self.triggers).search(ctx.text) is not None
-
-
-@lru_cache(maxsize=None)
-def _trigger_rx(triggers: tuple[str, ...]) -> re.Pattern[str]:
-    """One C-level search per extractor and file instead of a Python loop over substrings."""
-    return re.compile("|".join(re.escape(t) for t in triggers))
+        return not self.triggers or any(t in ctx.text for t in self.triggers)
 
 
 JS = frozenset({Language.JAVASCRIPT, Language.TYPESCRIPT, Language.TSX})
@@ -51,7 +46,7 @@ CODE = JS | PY
 def _registry() -> tuple[Extractor, ...]:
     # Imported here so that a worker process builds the list once, and so that this module stays
     # importable while an extractor module is being written.
-    from deploycheck.project.extract import (calls, cors, declarations, deploy, env_reads, repo,
+    from deploycheck.project.extract import (calls, cors, declarations, deploy, env_reads, imports, repo,
                                              routes, secrets, suppressions, urls)
     return (
         *suppressions.EXTRACTORS,
@@ -59,6 +54,7 @@ def _registry() -> tuple[Extractor, ...]:
         *urls.EXTRACTORS,
         *secrets.EXTRACTORS,
         *cors.EXTRACTORS,
+        *imports.EXTRACTORS,
         *routes.EXTRACTORS,
         *calls.EXTRACTORS,
         *deploy.EXTRACTORS,
@@ -84,6 +80,25 @@ def extractors_for(language: Language, role: Role) -> tuple[Extractor, ...]:
                  if (ex.languages is None or language in ex.languages) and (ex.roles is None or role in ex.roles))
 
 
+@lru_cache(maxsize=None)
+def _trigger_automaton(language: Language, role: Role) -> ahocorasick.Automaton | None:
+    """One Aho-Corasick automaton over every trigger of the extractors of a language and role: a
+    single pass over a file's text tells which extractors have anything to look at."""
+    words = sorted({t for ex in extractors_for(language, role) for t in ex.triggers})
+    if not words:
+        return None
+    automaton = ahocorasick.Automaton()
+    for w in words:
+        automaton.add_word(w, w)
+    automaton.make_automaton()
+    return automaton
+
+
+def _present_triggers(language: Language, role: Role, text: str) -> set[str]:
+    automaton = _trigger_automaton(language, role)
+    return {w for _, w in automaton.iter(text)} if automaton is not None else set()
+
+
 def extract_file(cand: Candidate, max_bytes: int) -> FileFacts | Skipped:
     """Read, classify, parse (lazily) and extract one file. Never raises for a bad file."""
     src = read_source(cand.path, cand.rel, max_bytes=max_bytes)
@@ -98,9 +113,9 @@ def extract_source(rel: str, src: Source) -> FileFacts:
     ctx = FileContext(rel, language, role, src.text, src.data, partial=src.partial,
                       client_side=is_client_side(rel, language, src.text))
     facts = FileFacts(file=_source_file(ctx, src))  # provisional; replaced below with the final partial
-    text = ctx.text
+    present = _present_triggers(language, role, ctx.text)
     for ex in extractors_for(language, role):
-        if ex.triggers and _trigger_rx(ex.triggers).search(text) is None:
+        if ex.triggers and present.isdisjoint(ex.triggers):
             continue
         try:
             ex.run(ctx, facts)

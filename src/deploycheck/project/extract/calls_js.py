@@ -877,7 +877,7 @@ def _call(f: _File, node: ts.Node) -> None:
     callback_style = args_node is not None and any(a.type in FN_TYPES for a in args_node.named_children)
     # transporter.sendMail(opts, (err, info) => ...): errors go to the callback, no promise is left behind
     floating = (ctxinfo["statement"] and not ctxinfo["awaited"] and not has_catch and not callback_style
-                and (cls is None or cls.is_async))
+                and not ctxinfo["consumed"] and (cls is None or cls.is_async))
     cs = CallSite(
         callee=callee[:120], location=loc, kind=kind, in_try=ctxinfo["in_try"] or has_catch,
         awaited=ctxinfo["awaited"], floating=floating, has_catch=has_catch, status_checked=status_checked,
@@ -974,10 +974,13 @@ def _callbacks(f: _File) -> None:
             queue.append(owner)
 
 
+_PROMISE_COMBINATOR = re.compile(r"^Promise\.(all|allSettled|race|any)$")
+
+
 def _context(f: _File, node: ts.Node, fn: Fn | None) -> dict:
     """Walk up from a call to its function: await/return/statement, try/catch, loops."""
     out = {"awaited": False, "returned": False, "statement": False, "in_try": False, "catch": None,
-           "catch_line": None, "loop": None, "loop_line": None, "poll": False}
+           "catch_line": None, "loop": None, "loop_line": None, "poll": False, "consumed": False}
     child = node
     p = node.parent
     direct = True          # still in the expression that holds the value
@@ -1003,8 +1006,16 @@ def _context(f: _File, node: ts.Node, fn: Fn | None) -> dict:
             elif t.endswith("statement") or t in ("variable_declarator", "lexical_declaration", "pair",
                                                    "assignment_expression", "arguments", "array",
                                                    "yield_expression"):
-                if t in ("arguments", "array") and not out["awaited"]:
-                    # Promise.all([a(), b()]) awaited further up still counts as awaited
+                if t == "arguments" and not out["awaited"]:
+                    # Promise.all([a(), b()]) is judged by what happens to the combined promise; a promise
+                    # handed to any other function (waitUntil(p), after(p), queue.add(p)) is that
+                    # function's to settle, so it is not left floating here.
+                    call = p.parent
+                    fn_node = call.child_by_field_name("function") if call is not None else None
+                    if fn_node is None or not _PROMISE_COMBINATOR.search(f.text_of(fn_node)):
+                        out["consumed"] = True
+                        direct = False
+                elif t == "array" and not out["awaited"]:
                     pass
                 elif t != "arguments":
                     direct = False

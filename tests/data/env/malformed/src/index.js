@@ -1,0 +1,3 @@
+const db = process.env.DATABASE_URL;
+const key = process.env.MAILGUN_API_KEY;
+module.exports = { db, key };
