@@ -1041,6 +1041,9 @@ _FLAGS_JS = re.compile(
 _FLAGS_PY = re.compile(
     r"^\s*(from|import)\s+(?P<m>ldclient|flagsmith|UnleashClient|growthbook|openfeature|configcatclient|splitio|statsig"
     r"|optimizely|waffle|devcycle_python_sdk)\b", re.M)
+_FLAG_TOKENS = ("launchdarkly", "flagsmith", "unleash", "growthbook", "flags", "configcat", "openfeature",
+                "splitsoftware", "statsig", "optimizely", "hypertune", "devcycle")
+_HEALTH_TOKENS = ("terminus", "health", "actuator", "under-pressure", "lightship")
 _POSTHOG_FLAGS = re.compile(r"isFeatureEnabled\s*\(|getFeatureFlag\s*\(|feature_enabled\s*\(|get_feature_flag\s*\(|useFeatureFlag\w*\(")
 _HEALTH_LIBS_JS = re.compile(
     r"""['"](?P<m>@godaddy/terminus|express-healthcheck|express-actuator|fastify-healthcheck|@fastify/under-pressure"""
@@ -1109,15 +1112,15 @@ def extract_instrumentation(ctx: FileContext, out: FileFacts) -> None:
     if js:
         for m in _PROCESS_JS.finditer(text):
             _add(out, Instrumentation("process-handler", m.group(1), Location(ctx.path, ctx.offset_to_line(m.start()))))
-        m = _ERRLOG_JS.search(text)
+        m = _ERRLOG_JS.search(text) if (".error" in text or ".fatal" in text) else None
         if m:
             _add(out, Instrumentation("error-log", m.group(0).rstrip("( "), Location(ctx.path, ctx.offset_to_line(m.start()))))
-        m = re.search(r"\bFastify\s*\(\s*\{[^)]*\blogger\s*:\s*(true|\{)", text)
+        m = re.search(r"\bFastify\s*\(\s*\{[^)]*\blogger\s*:\s*(true|\{)", text) if "logger" in text else None
         if m:
             _add(out, Instrumentation("error-log", "fastify logger", Location(ctx.path, ctx.offset_to_line(m.start()))))
-        for m in _FLAGS_JS.finditer(text):
+        for m in (_FLAGS_JS.finditer(text) if any(t in text for t in _FLAG_TOKENS) else ()):
             _add(out, Instrumentation("flag-sdk", m.group("m"), Location(ctx.path, ctx.offset_to_line(m.start()))))
-        for m in _HEALTH_LIBS_JS.finditer(text):
+        for m in (_HEALTH_LIBS_JS.finditer(text) if any(t in text for t in _HEALTH_TOKENS) else ()):
             _add(out, Instrumentation("health-lib", m.group("m"), Location(ctx.path, ctx.offset_to_line(m.start()))))
     else:
         m = re.search(r"^\s*sys\.excepthook\s*=", text, re.M)
