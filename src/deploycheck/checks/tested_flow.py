@@ -169,7 +169,7 @@ def _untested_routes(project: Project, tests: list[TestFile]) -> Iterator[Findin
         return
     names = ", ".join(f"{r.method} {r.path}" for r in untested[:6]) + (" …" if len(untested) > 6 else "")
     yield UNTESTED_ROUTES.at(REPO, f"{len(untested)} of {len(seen)} routes are never requested by a test: {names}",
-                             subject="untested-routes", related=tuple(r.location for r in untested[:10]))
+                             subject="untested-routes", related=tuple(dict.fromkeys(r.location for r in untested))[:10])
 
 
 def verdict(project: Project, findings: Sequence[Finding]) -> tuple[Status, str]:

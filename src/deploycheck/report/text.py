@@ -124,17 +124,21 @@ NET_STYLE = {"present": ("✓", "green"), "partial": ("~", "yellow"), "missing":
 
 def _safety_nets(con: Console, nets: list) -> None:
     con.print(Text("Safety nets", style="bold underline"))
+    table = Table.grid(padding=(0, 2))
+    table.add_column(no_wrap=True)
+    table.add_column(no_wrap=True)
+    table.add_column()
     for item in nets:
         if not isinstance(item, dict):
             continue
         mark, style = NET_STYLE.get(str(item.get("status")), ("?", "cyan"))
-        line = Text("  ")
-        line.append(mark, style=style)
-        line.append(f" {str(item.get('label', '')):<20} ", style="bold")
-        line.append(Text(str(item.get("detail", ""))))
-        con.print(line)
+        detail = Text(str(item.get("detail", "")))
         if item.get("how"):
-            con.print(Text.assemble(("      Add: ", "bold"), Text(str(item["how"]))))
+            detail.append("\n")
+            detail.append("How: ", style="bold")
+            detail.append(Text(str(item["how"])))
+        table.add_row(Text("  " + mark, style=style), Text(str(item.get("label", "")), style="bold"), detail)
+    con.print(table)
     con.print()
 
 
