@@ -29,6 +29,17 @@ def code(text: str) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
+def prose_and_code(text: str) -> str:
+    """A fix that carries a snippet (its lines after the first): prose escaped, snippet fenced."""
+    first, _, rest = text.partition("\n")
+    if not rest.strip():
+        return esc(text)
+    run = max((len(m) for m in re.findall(r"`+", rest)), default=0)
+    fence = "`" * max(3, run + 1)
+    body = "\n".join("  " + line for line in rest.splitlines())
+    return f"{esc(first)}\n\n  {fence}\n{body}\n  {fence}"
+
+
 def render_scan(result: ScanResult, out: TextIO, opts: Any = None) -> None:
     w = out.write
     errors = [f for f in result.active if f.severity is Severity.ERROR]
@@ -55,7 +66,7 @@ def render_scan(result: ScanResult, out: TextIO, opts: Any = None) -> None:
             w(f"  <details><summary>Why and how to fix</summary>\n\n")
             if f.snippet:
                 w(f"  {code(f.snippet)}\n\n")
-            w(f"  **Why:** {esc(f.rule.why)}\n\n  **Fix:** {esc(f.fix)}\n\n")
+            w(f"  **Why:** {esc(f.rule.why)}\n\n  **Fix:** {prose_and_code(f.fix)}\n\n")
             w(f"  **Ask an AI:** {esc(f.prompt)}\n\n  </details>\n\n")
     nets = [n for n in result.extras.get("safety_nets") or [] if isinstance(n, dict)]
     if nets:
