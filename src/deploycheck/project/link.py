@@ -18,8 +18,9 @@ def _linkers() -> tuple[Linker, ...]:
     from deploycheck.project.extract import calls, cors, deploy, repo, routes
     # routes first: the calls linker marks the handlers the route extractors found;
     # repo last: platform detection reads the deploy configs and the CI facts it gathers
+    from deploycheck.project.scripts import demote_dev_scripts
     return (tuple(getattr(routes, "LINKERS", ())) + cors.LINKERS + tuple(deploy.LINKERS) + calls.LINKERS
-            + repo.LINKERS)
+            + repo.LINKERS + (demote_dev_scripts,))
 
 
 def link(project: Project) -> None:
