@@ -285,8 +285,19 @@ def scan(config: Config, progress: Progress | None = None, project: Project | No
     return ScanResult(
         root=config.display_root or str(config.root), checks=results, findings=findings, skipped=list(project.skipped),
         partial=partial, files_scanned=len(project.files), duration_s=time.perf_counter() - started,
-        unused_suppressions=sorted(unused, key=lambda f: f.sort_key),
+        unused_suppressions=sorted(unused, key=lambda f: f.sort_key), extras=_extras(project),
     )
+
+
+def _extras(project: Project) -> dict[str, Any]:
+    """Facts the report shows besides the checklist: where it deploys, and the safety nets."""
+    from deploycheck.checks import safety_nets
+    extras: dict[str, Any] = {}
+    p = project.repo.platform
+    if p is not None:
+        extras["platform"] = {"id": p.id, "name": p.name, "evidence": list(p.evidence), "also": list(p.also)}
+    extras["safety_nets"] = safety_nets.collect(project)
+    return extras
 
 
 def _judgeable(unused: list[Finding], project: Project, config: Config, ran: set[str]) -> list[Finding]:

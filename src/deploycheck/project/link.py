@@ -15,9 +15,12 @@ Linker = Callable[[Project], None]
 
 
 def _linkers() -> tuple[Linker, ...]:
-    from deploycheck.project.extract import calls, cors, deploy, routes
-    # routes first: the calls linker marks the handlers the route extractors found
-    return tuple(getattr(routes, "LINKERS", ())) + cors.LINKERS + tuple(deploy.LINKERS) + calls.LINKERS
+    from deploycheck.project.extract import calls, cors, deploy, repo, routes
+    # routes first: the calls linker marks the handlers the route extractors found;
+    # repo last: platform detection reads the deploy configs and the CI facts it gathers
+    from deploycheck.project.scripts import demote_dev_scripts
+    return (tuple(getattr(routes, "LINKERS", ())) + cors.LINKERS + tuple(deploy.LINKERS) + calls.LINKERS
+            + repo.LINKERS + (demote_dev_scripts,))
 
 
 def link(project: Project) -> None:

@@ -369,6 +369,130 @@ class EnvDeclaration:
     source: str                      # "env-example" | "docs" | "config-comment"
 
 
+# ---------------------------------------------------------------------------------------- repository
+# Facts about the repository as a whole: manifests and lockfiles, runtime pins, migrations, tests, CI,
+# deploy scripts, instrumentation. Extracted one file at a time (project/extract/repo.py), gathered
+# into RepoFacts by a linker (project/extract/repo.py LINKERS), read by rollback / monitoring /
+# tested-flow and by platform detection (project/platform.py).
+
+
+@dataclass(frozen=True, slots=True)
+class Dependency:
+    name: str
+    spec: str                        # as written: "^4.21.1", "==2.0.1", ">=1.0", "" (no constraint)
+    location: Location
+    dev: bool = False                # devDependencies / a dev-only requirements file
+    pinned: bool = False             # one exact version (==1.2.3, 1.2.3, a commit, a hash-checked line)
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    path: str
+    ecosystem: str                   # "npm" | "python"
+    kind: str                        # "package.json" | "requirements" | "pyproject" | "pipfile"
+    location: Location
+    dependencies: tuple[Dependency, ...] = ()
+    scripts: tuple[tuple[str, str], ...] = ()    # package.json scripts: (name, command)
+    script_lines: tuple[tuple[str, int], ...] = ()   # (script name, line) for findings about a script
+    package_manager: str | None = None           # packageManager field ("pnpm@9.1.0")
+    workspaces: tuple[str, ...] = ()             # workspace globs this manifest declares
+    includes: tuple[str, ...] = ()               # requirements: -r / -c files it pulls in
+    dev_only: bool = False                       # requirements-dev.txt, test-requirements.txt …
+    lock_tool: str | None = None                 # pyproject: "poetry" | "uv" | "pdm" | "hatch" …
+    publishable: bool = False                    # looks like a package for a registry (library), not an app
+
+
+@dataclass(frozen=True, slots=True)
+class Lockfile:
+    path: str
+    kind: str                        # "npm" | "yarn" | "pnpm" | "bun" | "poetry" | "uv" | "pdm" | "pipenv"
+    location: Location
+    packages: frozenset[str] = frozenset()        # every package name it locks
+    # what the lockfile recorded of each workspace's manifest: (dir relative to the lockfile, ((name, spec), …))
+    importers: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    entries: frozenset[str] = frozenset()         # yarn: "name@spec" keys
+    parsed: bool = True              # False: could not read it (then nothing is judged against it)
+
+
+@dataclass(frozen=True, slots=True)
+class RuntimePin:
+    runtime: str                     # "node" | "python" | "bun" | "deno"
+    version: str                     # as written: "20.x", "3.12.7", "lts/*", ">=18"
+    location: Location
+    source: str                      # "engines" | ".nvmrc" | ".node-version" | ".python-version" | "runtime.txt"
+                                     # ".tool-versions" | "volta" | "requires-python" | "pipfile" | "image" | "platform"
+    pinned: bool = True              # names a release line (20, 20.x, 3.12), not an alias (lts/*, latest, >=18)
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    path: str
+    tool: str                        # "knex" | "node-pg-migrate" | "sequelize" | "typeorm" | "kysely" | "mikro-orm"
+                                     # "alembic" | "django" | "prisma" | "drizzle" | "sql" | "dbmate" | "flyway" | "unknown"
+    location: Location               # the up()/upgrade() definition, else the file
+    reversible: bool | None = None   # None: the tool keeps no down migrations (Prisma, Drizzle) or unknown
+    reason: str = ""                 # why not reversible: "no down()", "downgrade() only passes" …
+    down_location: Location | None = None
+    destructive: tuple[tuple[str, Location], ...] = ()   # ("drops table comments", loc), upgrade direction only
+    revision: str | None = None      # alembic revision id / django migration name
+    parents: tuple[str, ...] = ()    # alembic down_revision(s) / django dependencies of the same app
+
+
+@dataclass(frozen=True, slots=True)
+class TestFile:
+    __test__ = False                 # not a pytest test class
+    path: str
+    language: str                    # "js" | "python"
+    frameworks: tuple[str, ...] = () # "jest", "vitest", "mocha", "node:test", "playwright", "cypress",
+                                     # "supertest", "fastify-inject", "pytest", "unittest", "django", "testclient" …
+    kind: str = "unit"               # "e2e" (browser) | "integration" (drives the app or a real service) | "unit"
+    cases: int = 0                   # test cases seen
+    requests: tuple[tuple[str, str, Location], ...] = ()   # (METHOD or "ANY", path, where) sent to the app
+    named_routes: bool = False       # requests built from route names (reverse(), url_for(), route()): paths unknown
+
+
+@dataclass(frozen=True, slots=True)
+class CiWorkflow:
+    path: str
+    system: str                      # "github" | "gitlab" | "circleci" | "bitbucket" | "azure" | "travis" | "other"
+    location: Location
+    on_push: bool = True             # runs on pushes or merge/pull requests (not only by hand or on a schedule)
+    on_pr: bool = False
+    commands: tuple[tuple[str, Location], ...] = ()   # shell commands its steps run
+    uses: tuple[tuple[str, Location], ...] = ()       # actions / orbs / pipes / images it uses
+    environments: tuple[str, ...] = ()               # deployment environments named (staging, production …)
+
+
+@dataclass(frozen=True, slots=True)
+class Script:
+    """A shell script or Makefile: the commands it runs, for deploy-path and test-runner questions."""
+    path: str
+    kind: str                        # "shell" | "makefile"
+    location: Location
+    commands: tuple[tuple[str, Location], ...] = ()
+    targets: tuple[tuple[str, tuple[str, ...]], ...] = ()   # makefile: (target, commands)
+
+
+@dataclass(frozen=True, slots=True)
+class Instrumentation:
+    """Something in the code that makes failures visible, or guards a release."""
+    kind: str                        # "error-tracker" (an SDK initialised) | "tracker-import" | "process-handler"
+                                     # "error-log" | "flag-sdk" | "health-lib"
+    name: str                        # "sentry", "unhandledRejection", "console.error", "launchdarkly" …
+    location: Location
+    detail: str = ""                 # error-tracker: env var that holds the DSN/key, "off" when disabled
+
+
+@dataclass(frozen=True, slots=True)
+class Platform:
+    id: str                          # "vercel" | "netlify" | "render" | "railway" | "fly" | "heroku" | "app-engine"
+                                     # "cloud-run" | "aws-sam" | "serverless" | "amplify" | "k8s" | "docker-vps"
+                                     # "systemd-vps" | "vps" | "docker" | "cloudflare" | "digitalocean" | "firebase"
+    name: str                        # "Fly.io"
+    evidence: tuple[str, ...] = ()   # "fly.toml", "flyctl deploy in .github/workflows/ci.yml"
+    also: tuple[str, ...] = ()       # other platforms found (ids)
+
+
 @dataclass(slots=True)
 class RepoFacts:
     manifests: list[str] = field(default_factory=list)          # package.json, pyproject.toml …
@@ -379,6 +503,16 @@ class RepoFacts:
     ci_workflows: list[str] = field(default_factory=list)
     gitignore_patterns: list[str] = field(default_factory=list)  # root .gitignore lines (for "is X ignored")
     extra: dict[str, object] = field(default_factory=dict)       # facts a check family adds (issue 4)
+    # typed details of the lists above (issue 4); filled by the repo linker
+    manifest_facts: list[Manifest] = field(default_factory=list)
+    lockfile_facts: list[Lockfile] = field(default_factory=list)
+    runtime_facts: list[RuntimePin] = field(default_factory=list)
+    migration_facts: list[Migration] = field(default_factory=list)
+    test_facts: list[TestFile] = field(default_factory=list)
+    ci_facts: list[CiWorkflow] = field(default_factory=list)
+    script_facts: list[Script] = field(default_factory=list)
+    instrumentation: list[Instrumentation] = field(default_factory=list)
+    platform: Platform | None = None                             # project/platform.py
 
 
 @dataclass(slots=True)

@@ -29,13 +29,26 @@ def code(text: str) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
+def prose_and_code(text: str) -> str:
+    """A fix that carries a snippet (its lines after the first): prose escaped, snippet fenced."""
+    first, _, rest = text.partition("\n")
+    if not rest.strip():
+        return esc(text)
+    run = max((len(m) for m in re.findall(r"`+", rest)), default=0)
+    fence = "`" * max(3, run + 1)
+    body = "\n".join("  " + line for line in rest.splitlines())
+    return f"{esc(first)}\n\n  {fence}\n{body}\n  {fence}"
+
+
 def render_scan(result: ScanResult, out: TextIO, opts: Any = None) -> None:
     w = out.write
     errors = [f for f in result.active if f.severity is Severity.ERROR]
     warnings = [f for f in result.active if f.severity is Severity.WARNING]
     w("## deploycheck: " + (f"{len(errors)} blocker(s) before deploy" if errors else "ready to deploy") + "\n\n")
-    if result.extras.get("platform"):
-        w(f"Deploy target: **{esc(str(result.extras['platform']))}**\n\n")
+    platform = result.extras.get("platform")
+    if platform:
+        name = platform.get("name", "") if isinstance(platform, dict) else platform
+        w(f"Deploy target: **{esc(str(name))}**\n\n")
     w("| | check | result |\n|---|---|---|\n")
     for c in result.checks:
         w(f"| {ICON[c.status]} | `{c.id}` | {esc(c.summary)} |\n")
@@ -53,8 +66,18 @@ def render_scan(result: ScanResult, out: TextIO, opts: Any = None) -> None:
             w(f"  <details><summary>Why and how to fix</summary>\n\n")
             if f.snippet:
                 w(f"  {code(f.snippet)}\n\n")
-            w(f"  **Why:** {esc(f.rule.why)}\n\n  **Fix:** {esc(f.fix)}\n\n")
+            w(f"  **Why:** {esc(f.rule.why)}\n\n  **Fix:** {prose_and_code(f.fix)}\n\n")
             w(f"  **Ask an AI:** {esc(f.prompt)}\n\n  </details>\n\n")
+    nets = [n for n in result.extras.get("safety_nets") or [] if isinstance(n, dict)]
+    if nets:
+        w("### Safety nets\n\n")
+        for n in nets:
+            mark = {"present": "✅", "partial": "⚠️", "missing": "❌"}.get(str(n.get("status")), "❔")
+            line = f"- {mark} **{esc(str(n.get('label', '')))}**: {esc(str(n.get('detail', '')))}"
+            if n.get("how") and n.get("status") != "present":
+                line += f" — {esc(str(n['how']))}"
+            w(line + "\n")
+        w("\n")
     if result.suppressed:
         w(f"_{len(result.suppressed)} finding(s) suppressed by comments, config or baseline._\n\n")
     if result.skipped or result.partial:

@@ -46,7 +46,7 @@ def _render(result: ScanResult, con: Console, opts: RenderOptions) -> None:
     con.print(head)
     platform = result.extras.get("platform")
     if platform:
-        con.print(Text(f"Deploy target: {platform}", style="dim"))
+        con.print(Text(f"Deploy target: {_platform_text(platform)}", style="dim"))
     con.print()
 
     con.print(Text("Pre-deploy checklist", style="bold underline"))
@@ -100,7 +100,46 @@ def _render(result: ScanResult, con: Console, opts: RenderOptions) -> None:
         else:
             con.print(Text("  (--verbose lists them)", style="dim"))
         con.print()
+    nets = result.extras.get("safety_nets")
+    if nets:
+        _safety_nets(con, nets)
     con.print(verdict_line(result, Severity(opts.fail_on)))
+
+
+def _platform_text(platform: object) -> str:
+    if not isinstance(platform, dict):
+        return str(platform)
+    text = str(platform.get("name", ""))
+    evidence = platform.get("evidence") or []
+    if evidence:
+        text += f" (from {', '.join(str(e) for e in evidence[:2])})"
+    also = platform.get("also") or []
+    if also:
+        text += f"; also found: {', '.join(str(a) for a in also)}"
+    return text
+
+
+NET_STYLE = {"present": ("✓", "green"), "partial": ("~", "yellow"), "missing": ("✗", "red")}
+
+
+def _safety_nets(con: Console, nets: list) -> None:
+    con.print(Text("Safety nets", style="bold underline"))
+    table = Table.grid(padding=(0, 2))
+    table.add_column(no_wrap=True)
+    table.add_column(no_wrap=True)
+    table.add_column()
+    for item in nets:
+        if not isinstance(item, dict):
+            continue
+        mark, style = NET_STYLE.get(str(item.get("status")), ("?", "cyan"))
+        detail = Text(str(item.get("detail", "")))
+        if item.get("how"):
+            detail.append("\n")
+            detail.append("How: ", style="bold")
+            detail.append(Text(str(item["how"])))
+        table.add_row(Text("  " + mark, style=style), Text(str(item.get("label", "")), style="bold"), detail)
+    con.print(table)
+    con.print()
 
 
 def _finding(con: Console, f: Finding) -> None:

@@ -15,6 +15,7 @@ import re
 import tree_sitter as ts
 
 from deploycheck.project.extract import Extractor, JS, PY
+from deploycheck.project.extract._pyast import const_str, dotted, keyword
 from deploycheck.project.extract._js import (default_of, enclosing_function, function_name, is_condition,
                                              literal_text, string_value)
 from deploycheck.project.model import EnvRead, FileFacts, Role
@@ -190,23 +191,6 @@ _GETTERS = {"os.getenv", "getenv", "os.environ.get", "environ.get", "os.environ.
 _ENVIRON = {"os.environ", "environ"}
 
 
-def _dotted(node: ast.AST) -> str | None:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return ".".join(reversed(parts))
-    return None
-
-
-def _const_str(node: ast.AST | None) -> str | None:
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    return None
-
-
 def _literal(node: ast.AST | None) -> str | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, (str, int, float, bool)):
         return str(node.value)
@@ -234,7 +218,7 @@ class _PyVisitor(ast.NodeVisitor):
     visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
-        if any((_dotted(b) or "").rsplit(".", 1)[-1] in ("BaseSettings",) for b in node.bases):
+        if any((dotted(b) or "").rsplit(".", 1)[-1] in ("BaseSettings",) for b in node.bases):
             _settings_fields(self.ctx, node, self.out)
         self.generic_visit(node)
 
@@ -252,37 +236,37 @@ class _PyVisitor(ast.NodeVisitor):
             side="server", function=self.function[-1] if self.function else None, conditional=conditional))
 
     def visit_Subscript(self, node: ast.Subscript) -> None:
-        if _dotted(node.value) in _ENVIRON and isinstance(node.ctx, ast.Load):
-            key = _const_str(node.slice)
+        if dotted(node.value) in _ENVIRON and isinstance(node.ctx, ast.Load):
+            key = const_str(node.slice)
             self._add(node, key if key and _NAME.match(key) else None, "os.environ[]", raises=True)
         self.generic_visit(node)
 
     def visit_Compare(self, node: ast.Compare) -> None:
         # "X" in os.environ
         if len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn)) and \
-                _dotted(node.comparators[0]) in _ENVIRON:
-            key = _const_str(node.left)
+                dotted(node.comparators[0]) in _ENVIRON:
+            key = const_str(node.left)
             if key:
                 self.out.env_reads.append(EnvRead(key, self.ctx.loc(node), "in os.environ", conditional=True,
                                                   function=self.function[-1] if self.function else None))
         self.generic_visit(node)
 
     def visit_Call(self, node: ast.Call) -> None:
-        callee = _dotted(node.func) or ""
+        callee = dotted(node.func) or ""
         if callee in _GETTERS:
-            key = _const_str(node.args[0]) if node.args else None
-            default = node.args[1] if len(node.args) > 1 else _kw(node, "default")
+            key = const_str(node.args[0]) if node.args else None
+            default = node.args[1] if len(node.args) > 1 else keyword(node, "default")
             self._add(node, key if key and _NAME.match(key) else None, callee, default=default,
                       has_default=default is not None and not (isinstance(default, ast.Constant) and default.value is None)
                       or callee.endswith("setdefault"))
         elif (self.decouple and callee in ("config", "decouple.config")) or \
                 (self.environ and (callee == "env" or re.match(r"^env\.(str|bool|int|float|list|dict|url|db|db_url|cache|cache_url|email|email_url|json|path|tuple|search_url)$", callee))):
-            key = _const_str(node.args[0]) if node.args else None
+            key = const_str(node.args[0]) if node.args else None
             if callee in ("env.db", "env.db_url") and not key:
                 key = "DATABASE_URL"
             if callee in ("env.cache", "env.cache_url") and not key:
                 key = "CACHE_URL"
-            default = _kw(node, "default")
+            default = keyword(node, "default")
             if default is None and callee.startswith("env.") and len(node.args) > 1:
                 default = node.args[1]
             if key and _NAME.match(key):
@@ -291,25 +275,21 @@ class _PyVisitor(ast.NodeVisitor):
         self.generic_visit(node)
 
 
-def _kw(node: ast.Call, name: str) -> ast.AST | None:
-    return next((k.value for k in node.keywords if k.arg == name), None)
-
-
 def _settings_fields(ctx: FileContext, cls: ast.ClassDef, out: FileFacts) -> None:
     """pydantic BaseSettings: each annotated field is an env read named PREFIX + FIELD (upper-cased)."""
     prefix = ""
     for stmt in cls.body:
         if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "model_config" for t in stmt.targets):
             if isinstance(stmt.value, ast.Call):
-                prefix = _const_str(_kw(stmt.value, "env_prefix")) or prefix
+                prefix = const_str(keyword(stmt.value, "env_prefix")) or prefix
             elif isinstance(stmt.value, ast.Dict):
                 for k, v in zip(stmt.value.keys, stmt.value.values):
-                    if _const_str(k) == "env_prefix":
-                        prefix = _const_str(v) or prefix
+                    if const_str(k) == "env_prefix":
+                        prefix = const_str(v) or prefix
         if isinstance(stmt, ast.ClassDef) and stmt.name == "Config":
             for s in stmt.body:
                 if isinstance(s, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "env_prefix" for t in s.targets):
-                    prefix = _const_str(s.value) or prefix
+                    prefix = const_str(s.value) or prefix
     for stmt in cls.body:
         if not isinstance(stmt, ast.AnnAssign) or not isinstance(stmt.target, ast.Name):
             continue
@@ -321,14 +301,14 @@ def _settings_fields(ctx: FileContext, cls: ast.ClassDef, out: FileFacts) -> Non
         name = (prefix + field).upper()
         value = stmt.value
         has_default, default = value is not None, value
-        if isinstance(value, ast.Call) and (_dotted(value.func) or "").endswith("Field"):
-            alias = _const_str(_kw(value, "validation_alias")) or _const_str(_kw(value, "alias")) or \
-                _const_str(_kw(value, "env"))
+        if isinstance(value, ast.Call) and (dotted(value.func) or "").endswith("Field"):
+            alias = const_str(keyword(value, "validation_alias")) or const_str(keyword(value, "alias")) or \
+                const_str(keyword(value, "env"))
             if alias:
                 name = alias.upper()
-            default = _kw(value, "default") or (value.args[0] if value.args else None)
+            default = keyword(value, "default") or (value.args[0] if value.args else None)
             has_default = default is not None and not (isinstance(default, ast.Constant) and default.value is Ellipsis) \
-                or _kw(value, "default_factory") is not None
+                or keyword(value, "default_factory") is not None
         optional = "None" in ast.unparse(stmt.annotation) or "Optional" in ast.unparse(stmt.annotation)
         out.env_reads.append(EnvRead(
             name=name, location=ctx.loc(stmt), how="BaseSettings", has_default=has_default or optional,

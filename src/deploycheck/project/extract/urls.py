@@ -13,6 +13,7 @@ import re
 import tree_sitter as ts
 
 from deploycheck.project.extract import Extractor, JS, PY
+from deploycheck.project.extract._pyast import dotted
 from deploycheck.project.extract._js import (callee_of_argument, in_dev_context, is_parameter_default, key_of,
                                              skip_wrappers_up, string_value)
 from deploycheck.project.model import FileFacts, Language, Role, UrlLiteral
@@ -131,17 +132,6 @@ def _js_fallback_for(ctx: FileContext, node: ts.Node) -> str | None:
 _PY_ENV_GETTERS = {"os.getenv", "getenv", "os.environ.get", "environ.get", "config", "env", "env.str", "env.url"}
 
 
-def _dotted(node: ast.AST) -> str | None:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return ".".join(reversed(parts))
-    return None
-
-
 class _PyUrls(ast.NodeVisitor):
     def __init__(self, ctx: FileContext, out: FileFacts):
         self.ctx, self.out = ctx, out
@@ -189,7 +179,7 @@ class _PyUrls(ast.NodeVisitor):
         callee, key, fallback = None, None, None
         for anc in reversed(self.stack):
             if isinstance(anc, ast.Call):
-                callee = _dotted(anc.func)
+                callee = dotted(anc.func)
                 if callee and (callee in _PY_ENV_GETTERS or callee.endswith(("getenv", "environ.get"))):
                     first = anc.args[0] if anc.args else None
                     is_default = (len(anc.args) > 1 and anc.args[1] is node) or \

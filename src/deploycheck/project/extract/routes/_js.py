@@ -94,14 +94,14 @@ _UPDATE_METHOD = re.compile(r"(?i)^(update|edit|patch|set|toggle|rename|move|arc
 _DELETE_METHOD = re.compile(r"(?i)^(delete|remove|destroy|trash|purge|drop|erase|del$|unlink|revoke)")
 
 _REJECT = re.compile(
-    r"\b40[13]\b|Unauthori[sz]ed|Forbidden|UNAUTHORIZED|FORBIDDEN|unauthenticated|Unauthenticated|"
+    r"\b40[13]\b|(?i:unauthori[sz]ed|forbidden|unauthenticated)|"
     r"not\s+(?:authenticated|logged|signed|allowed|authorized|authorised)|log\s*in|sign\s*in|signin|login|"
     r"\bredirect\s*\(|\.redirect\s*\(|\bthrow\b|\babort\s*\(|PermissionDenied|AuthenticationFailed|"
     r"NotAuthenticated|HTTP_40[13]|status\.HTTP_40[13]|unauthorized\s*\(|forbidden\s*\(|redirectToSignIn|"
     r"notFound\s*\(|\b404\b|NotFound|next\s*\(\s*(?:new\s+\w*Error|createError|err|error|httpErrors)"
     r"|createError\s*\(\s*40[13]|\bdestination\s*:")
 _AUTH_REJECT = re.compile(
-    r"\b40[13]\b|Unauthori[sz]ed|Forbidden|UNAUTHORIZED|FORBIDDEN|unauthenticated|Unauthenticated|"
+    r"\b40[13]\b|(?i:unauthori[sz]ed|forbidden|unauthenticated)|"
     r"not\s+(?:authenticated|logged|signed|allowed|authorized|authorised)|log\s*in|sign\s*in|signin|login|"
     r"\bredirect\s*\(|\.redirect\s*\(|PermissionDenied|NotAuthenticated|"
     r"\bthrow\b[^;\n]*(?:auth|Auth|AUTH|session|Session|sign|login|permission|Permission|denied|Denied|token|Token|"

@@ -434,10 +434,12 @@ def _middleware(ctx: FileContext, facts: FileFacts) -> None:
                     helper_ref = Ref(helper, "ref", line=loc.line or 1)
                     guard = Guard(helper, "middleware", loc, scope="middleware.ts", is_auth=False)
             if guard is not None and fn is not None:
-                # path tests inside the body narrow what it protects: pathname.startsWith('/dashboard')
+                # path tests inside the body narrow what it protects (`if (pathname.startsWith('/dashboard')
+                # && !token) redirect`) or let paths through before the check (`if (pathname.startsWith(
+                # '/api/auth')) return NextResponse.next()`)
                 body = js.text(fn)
-                starts = re.findall(r"""pathname\s*\.\s*startsWith\s*\(\s*['"]([^'"]+)['"]""", body)
-                protected = [p for p in starts]
+                protected, passed = _path_tests(body)
+                exempt = exempt + [q for p in passed for q in (p, p.rstrip("/") + "/:path*")]   # startsWith: a prefix
                 if protected and not re.search(r"""(?:public|PUBLIC|isPublic|publicPaths|publicRoutes)""", body):
                     matcher = _narrow(matcher, [p.rstrip("/") + "/:path*" for p in protected] + protected)
                 pub = re.search(r"(?:public\w*|PUBLIC\w*)\s*=\s*\[([^\]]*)\]", text)
@@ -447,6 +449,28 @@ def _middleware(ctx: FileContext, facts: FileFacts) -> None:
         return
     facts.extra.setdefault(EXTRA_GLOBALS, []).append(
         GlobalGuard("nextjs", guard, matcher=tuple(matcher), exempt=tuple(exempt), ref=helper_ref))
+
+
+_PATH_TEST = re.compile(
+    r"""if\s*\((?P<cond>[^{};]*?pathname\s*\.\s*startsWith\s*\(\s*['"](?P<path>[^'"]+)['"]\s*\)[^{};]*?)\)\s*"""
+    r"""(?P<block>\{[^{}]*\}|[^;{}\n]*;)""")
+_LETS_THROUGH = re.compile(r"""NextResponse\.next\s*\(|status\s*:\s*200\b|return\s*;|return\s+new\s+Response\(\s*['"`]""")
+
+
+def _path_tests(body: str) -> tuple[list[str], list[str]]:
+    """(paths the middleware protects, paths it lets through before any check) from its if-tests."""
+    from deploycheck.project.extract.routes._js import _AUTH_REJECT
+    protected, passed = [], []
+    for m in _PATH_TEST.finditer(body):
+        cond, path, block = m.group("cond"), m.group("path"), m.group("block")
+        negated = bool(re.search(r"!\s*(?:\w+\.)*pathname\s*\.\s*startsWith", cond))
+        rejects = bool(_AUTH_REJECT.search(block))
+        through = bool(_LETS_THROUGH.search(block)) and not rejects
+        if through:
+            (protected if negated else passed).append(path)
+        elif rejects or re.search(r"\b(token|session|user|auth)\b", cond, re.I):
+            (passed if negated else protected).append(path)
+    return protected, passed
 
 
 def _narrow(matcher: list[str], protected: list[str]) -> list[str]:
