@@ -7,6 +7,7 @@ Pure functions over facts. Nothing here yields findings.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable, Iterator
 
 from deploycheck.core import Location
@@ -244,10 +245,16 @@ _PARAM = re.compile(r"^(:\w+\??|\{[^}]*\}|\[\[?\.{0,3}[^\]]*\]\]?|<[^>]*>|\*\w*|
 
 
 def path_segments(path: str) -> list[str]:
+    return list(_segments(path))
+
+
+@lru_cache(maxsize=16384)
+def _segments(path: str) -> tuple[str, ...]:
+    # (memoised: tested-flow compares every route with every request a test makes)
     p = path.split("?", 1)[0].strip()
     p = re.sub(r"^\^|\$$", "", p)
     segs = [s for s in p.strip("/").split("/") if s]
-    return ["*" if _PARAM.match(s) or s == "*" else s.lower() for s in segs]
+    return tuple("*" if _PARAM.match(s) or s == "*" else s.lower() for s in segs)
 
 
 def path_matches(route_path: str, request_path: str) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+from deploycheck.project.extract._prefilter import any_literals
 from deploycheck.project.model import Platform, Project, Role
 
 NAMES = {
@@ -54,6 +55,7 @@ _FILES: tuple[tuple[re.Pattern[str], str, int, frozenset[Role] | None], ...] = t
         (r"(^|/)firebase\.json$", "firebase", 8, None),
         (r"(^|/)nixpacks\.toml$", "railway", 2, None),
     ))
+_FILE_HINTS = any_literals([rx for rx, _pid, _w, _roles in _FILES])
 
 # Deploy commands (CI steps, scripts, package.json scripts) and CI actions.
 _COMMANDS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rx, re.I), pid) for rx, pid in (
@@ -111,6 +113,10 @@ def detect(project: Project) -> Platform | None:
     for f in project.files:
         if f.role in (Role.TEST, Role.DOCS, Role.DEV_CONFIG):
             continue
+        if _FILE_HINTS is not None and f.path.isascii():      # (most files can match none of them)
+            low = f.path.lower()
+            if not any(h in low for h in _FILE_HINTS):
+                continue
         for rx, pid, weight, roles in _FILES:
             if rx.search(f.path) and (roles is None or f.role in roles):
                 add(pid, weight, f.path)

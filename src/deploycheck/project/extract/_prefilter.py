@@ -180,3 +180,17 @@ class Prefiltered:
 
 def prefiltered(pattern: str | re.Pattern, flags: int = 0) -> Prefiltered:
     return Prefiltered(pattern if isinstance(pattern, re.Pattern) else re.compile(pattern, flags))
+
+
+def any_literals(patterns: "list[re.Pattern[str]]") -> tuple[str, ...] | None:
+    """Lower-cased literals one of which any match of any of the patterns contains (None: not known).
+    A text whose lower-cased form holds none of them matches none of the patterns (ASCII texts only,
+    as above)."""
+    out: set[str] = set()
+    for rx in patterns:
+        got = required_literals(rx)
+        if got is None:
+            return None
+        lits, _ci = got
+        out.update(lit.lower() for lit in lits)
+    return tuple(sorted(out))

@@ -104,6 +104,7 @@ class Linker:
             ms.sort(key=lambda m: (m.location.line or 0, m.location.column or 0))
         self._py_modules: dict[str, list[str]] | None = None
         self._resolve_cache: dict[tuple[str, str], tuple[str, object] | None] = {}
+        self._module_file_cache: dict[tuple[str, str], str | None] = {}
         self._parents: dict[str, list[tuple[Mount, int]]] | None = None
 
     # ------------------------------------------------------------------ module resolution
@@ -113,6 +114,12 @@ class Linker:
         base = imp.resolved
         if base is None:
             return None
+        key = (importer, base)        # (memoised: the same imports are followed from many handlers)
+        if key not in self._module_file_cache:
+            self._module_file_cache[key] = self._js_module_file(importer, base)
+        return self._module_file_cache[key]
+
+    def _js_module_file(self, importer: str, base: str) -> str | None:
         cands = [base]
         if base.startswith(("@/", "~/", "#/")):
             rest = base[2:]
