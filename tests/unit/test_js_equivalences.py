@@ -33,3 +33,4 @@ def test_request_reads_match_the_compiled_pattern(objs, text, pos):
     assert sc.req_search(text) == bool(rx.search(text))
     pos = min(pos, len(text))
     assert sc.req_match(text, pos) == bool(rx.match(text, pos))
+

@@ -44,6 +44,7 @@ def test_some_patterns_are_prefiltered():
     (r"a?b", "", ("b",)),
     (r"(?:abc|x*)", "", None),                    # one alternative guarantees nothing
     (r"[ab]c?", "", None),
+    (r"x(?i:HELLO)y", "", ("hello",)),           # a scoped case flag: compared lower-cased
 ])
 def test_required_literals(pattern, text, lits):
     got = required_literals(re.compile(pattern))
@@ -94,3 +95,40 @@ def test_generated_matches_pass(p: Prefiltered, data):
     padded = " " * PF.SHORT + s
     if p.rx.search(padded):
         assert p.possible(padded), s
+
+
+@pytest.mark.parametrize("pattern, parts", [
+    (r"(?i)a|b(c|d)", ["(?i)a", "(?i)b(c|d)"]),
+    (r"[a|b]c", None),
+    (r"a\|b|c", [r"a\|b", "c"]),
+    (r"[]|]x|y", ["[]|]x", "y"]),
+    (r"(?x)a # c|d", None),
+    (r"(?#x|y)a|b", None),
+])
+def test_split_alternatives(pattern, parts):
+    assert PF.split_alternatives(pattern) == parts
+
+
+SPLIT = [Prefiltered(p.rx, split=True) for p in PATTERNS]
+
+
+@pytest.mark.parametrize("p", PATTERNS + SPLIT, ids=lambda p: ("split " if p.split else "") + p.rx.pattern[:40])
+def test_branchwise_test_is_search(p: Prefiltered):
+    for t in TEXTS:
+        padded = " " * PF.SHORT + t
+        assert p.test(padded) == bool(p.rx.search(padded)), t[:200]
+        assert p.test_lowered(padded, padded.lower()) == bool(p.rx.search(padded))
+
+
+@pytest.mark.parametrize("p", [p for p in SPLIT if PF.split_alternatives(p.rx.pattern)],
+                         ids=lambda p: p.rx.pattern[:40])
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_branchwise_test_on_generated_text(p: Prefiltered, data):
+    try:
+        s = data.draw(st.from_regex(p.rx, fullmatch=False))
+    except Exception:
+        return
+    noise = data.draw(st.text(alphabet="abcdefghijklmnopqrstuvwxyz ._(){}'\"!=:/\n", max_size=30))
+    for text in (" " * PF.SHORT + s, noise + " " * PF.SHORT + s + noise, " " * PF.SHORT + noise):
+        assert p.test(text) == bool(p.rx.search(text)), text

@@ -66,10 +66,8 @@ def _seq(items, ci: bool) -> list[str] | None:
 
 def _elem(op, av, ci: bool) -> list[str] | None:
     if op is C.SUBPATTERN:
-        _group, add_flags, del_flags, p = av
-        if (add_flags | del_flags) & re.IGNORECASE:
-            return None   # scoped case flags: the caller compares everything lower-cased (see _uses_ci)
-        return _seq(p, ci)
+        # (scoped case flags such as `(?i:…)` make the whole comparison lower-cased: see _uses_ci)
+        return _seq(av[3], ci)
     if op is C.BRANCH:
         out: list[str] = []
         for alt in av[1]:
@@ -109,6 +107,33 @@ def _uses_ci(items) -> bool:
     return False
 
 
+def leading_literal(rx: re.Pattern) -> str | None:
+    """The literal every match of `rx` starts with, after zero-width assertions (`\\b`, lookarounds),
+    lower-cased when the comparison is (see required_literals): `\\bjwt\\s*\\.` -> "jwt". A match can
+    then only start where the text holds it."""
+    if not isinstance(rx.pattern, str):
+        return None
+    try:
+        tree = list(P.parse(rx.pattern, rx.flags & ~re.UNICODE))
+    except Exception:  # pragma: no cover
+        return None
+    ci = bool(rx.flags & re.IGNORECASE) or _uses_ci(tree)
+    out: list[str] = []
+    for op, av in tree:
+        if op is C.LITERAL:
+            ch = chr(av)
+            if ci:
+                if not ch.isascii():
+                    break
+                ch = ch.lower()
+            out.append(ch)
+            continue
+        if not out and op in (C.AT, C.ASSERT, C.ASSERT_NOT):
+            continue
+        break
+    return "".join(out) or None
+
+
 def required_literals(rx: re.Pattern) -> tuple[tuple[str, ...], bool] | None:
     """(literals, case_insensitive): every match of `rx` contains one of the literals (compared with
     the lower-cased text when case_insensitive). None when no such set can be shown."""
@@ -125,15 +150,162 @@ def required_literals(rx: re.Pattern) -> tuple[tuple[str, ...], bool] | None:
     return tuple(lits), ci
 
 
+_GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
+
+
+def split_alternatives(pattern: str) -> list[str] | None:
+    """The alternatives of a pattern, each with the pattern's leading global flags:
+    `(?i)a|b(c|d)` -> ["(?i)a", "(?i)b(c|d)"]; an alternative that is one non-capturing group of
+    alternatives, after an optional `\\b`, is distributed: `\\b(?:x|y)|z` -> [`\\bx`, `\\by`, `z`]
+    (the same texts match somewhere: concatenation distributes over alternation). None when there is
+    only one, or when the source cannot be split safely (comments, back references)."""
+    if "(?#" in pattern or re.search(r"\\\d|\(\?P=", pattern):
+        return None
+    flags = ""
+    m = _GLOBAL_FLAGS.match(pattern)
+    if m:
+        flags, pattern = m.group(0), pattern[m.end():]
+    if "#" in pattern and "x" in flags:
+        return None
+    parts = _top_level(pattern)
+    if parts is None:
+        return None
+    out: list[str] = []
+    for part in parts:
+        out.extend(_distribute(part))
+    return [flags + alt for alt in out] if len(out) > 1 else None
+
+
+def _distribute(part: str) -> list[str]:
+    """`\\b(?:x|y)S` -> [`\\bxS`, `\\byS`] (S not a quantifier of the group)."""
+    prefix = "\\b" if part.startswith("\\b") else ""
+    body = part[len(prefix):]
+    if body.startswith("(?:"):
+        end = _closing(body, 0)
+        suffix = body[end + 1:] if end is not None else ""
+        if end is not None and not suffix.startswith(("*", "+", "?", "{")):
+            inner = _top_level(body[3:end])
+            if inner is not None and len(inner) > 1:
+                return [alt for sub in inner for alt in _distribute(prefix + sub + suffix)]
+    return [part]
+
+
+def _closing(text: str, open_at: int) -> int | None:
+    """Index of the parenthesis closing the group opened at `open_at`."""
+    depth, in_class, i = 0, False, open_at
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            if ch == "]":
+                in_class = False
+        elif ch == "[":
+            in_class = True
+            if text[i + 1:i + 2] == "^":
+                i += 1
+            if text[i + 1:i + 2] == "]":
+                i += 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return None
+
+
+def _top_level(pattern: str) -> list[str] | None:
+    """`pattern` split at its top-level `|` (a list of one when there is none)."""
+    out, depth, in_class, start, i, n = [], 0, False, 0, 0, len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            if ch == "]":
+                in_class = False
+        elif ch == "[":
+            in_class = True
+            if pattern[i + 1:i + 2] == "^":
+                i += 1
+            if pattern[i + 1:i + 2] == "]":    # `[]…]` / `[^]…]`: a literal ] first
+                i += 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            out.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    if depth != 0 or in_class:
+        return None
+    out.append(pattern[start:])
+    return out
+
+
 class Prefiltered:
     """A compiled regex with a literal prefilter in front of search/match/fullmatch/finditer/findall.
-    Anything else is the regex's own attribute."""
-    __slots__ = ("rx", "lits", "ci")
+    Anything else is the regex's own attribute.
 
-    def __init__(self, rx: re.Pattern):
+    `test(text)` is `bool(search(text))` answered branch by branch: a pattern `A|B|C` matches somewhere
+    exactly when one of A, B, C does, and each alternative has its own (more selective) literals, so
+    on a long text usually none or one of them runs."""
+    __slots__ = ("rx", "lits", "ci", "split", "_branches")
+
+    def __init__(self, rx: re.Pattern, split: bool = False):
         self.rx = rx
         got = required_literals(rx)
         self.lits, self.ci = got if got is not None else ((), False)
+        self.split = split         # answer test() branch by branch (faster for some patterns, not all)
+        self._branches: list[tuple[re.Pattern, tuple[str, ...], bool]] | None = None
+
+    def _alternatives(self) -> list[tuple[re.Pattern, tuple[str, ...], bool, str | None]]:
+        """(pattern, literals, case-insensitive, leading literal) per alternative (one for the whole
+        pattern unless `split`)."""
+        if self._branches is None:
+            branches = []
+            parts = split_alternatives(self.rx.pattern) if self.split and isinstance(self.rx.pattern, str) else None
+            try:
+                for brx in ([re.compile(part, self.rx.flags) for part in parts] if parts else [self.rx]):
+                    got = required_literals(brx)
+                    lits, ci = got if got is not None else ((), False)
+                    branches.append((brx, lits, ci, leading_literal(brx)))
+            except re.error:
+                branches = [(self.rx, self.lits, self.ci, leading_literal(self.rx))]
+            self._branches = branches
+        return self._branches
+
+    def test(self, text: str) -> bool:
+        return self.test_lowered(text, None)
+
+    def test_lowered(self, text: str, lowered: str | None) -> bool:
+        """bool(search(text)); `lowered` is text.lower() when the caller has it. On long ASCII text each
+        alternative runs only where it can: at the occurrences of the literal it starts with (one
+        `match` each), or once when it holds one of its literals."""
+        if len(text) < SHORT or not text.isascii():
+            return bool(self.rx.search(text))
+        low = lowered
+        for brx, lits, ci, lead in self._alternatives():
+            if ci and low is None:
+                low = text.lower()
+            hay = low if ci else text
+            if lead is not None:
+                i = hay.find(lead)
+                while i >= 0:
+                    if brx.match(text, i):
+                        return True
+                    i = hay.find(lead, i + 1)
+                continue
+            if lits and not any(lit in hay for lit in lits):
+                continue
+            if brx.search(text):
+                return True
+        return False
 
     def possible(self, text: str) -> bool:
         """False only when the text certainly holds no match."""
@@ -178,8 +350,8 @@ class Prefiltered:
         return f"Prefiltered({self.rx.pattern!r}, {self.lits!r})"
 
 
-def prefiltered(pattern: str | re.Pattern, flags: int = 0) -> Prefiltered:
-    return Prefiltered(pattern if isinstance(pattern, re.Pattern) else re.compile(pattern, flags))
+def prefiltered(pattern: str | re.Pattern, flags: int = 0, *, split: bool = False) -> Prefiltered:
+    return Prefiltered(pattern if isinstance(pattern, re.Pattern) else re.compile(pattern, flags), split)
 
 
 def any_literals(patterns: "list[re.Pattern[str]]") -> tuple[str, ...] | None:

@@ -67,6 +67,15 @@ _RESP_OK = re.compile(r"\b(res|response|reply|ctx|c)\.(json|send|end|render|redi
                       r"NextResponse\.json\(|Response\.json\(|new\s+Response\(")
 
 
+_PAGES_API_PATH = re.compile(r"(^|/)pages/api/")
+_PAGES_PATH = re.compile(r"(^|/)pages/")
+_APP_ROUTE_PATH = re.compile(r"(^|/)app/(.*/)?route\.[cm]?[jt]sx?$")
+_LAMBDA_DIR_PATH = re.compile(r"(^|/)(netlify/functions|functions|api|lambda|lambdas|handlers)/")
+_SVELTEKIT_PATH = re.compile(r"\+server\.[jt]s$")
+_REMIX_ROUTE_PATH = re.compile(r"(^|/)app/routes/")
+_COMMENTS = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
+
+
 @dataclass(slots=True)
 class Fn:
     node: ts.Node
@@ -105,12 +114,12 @@ class _File:
         self.refs: list[tuple[str, str, str, int, str]] = []
         self.imports: list[Import] = []           # -> facts.extra["call_imports"] (see calls.py)
         self.text = ctx.text
-        self.is_pages_api = bool(re.search(r"(^|/)pages/api/", ctx.path))
-        self.is_pages = bool(re.search(r"(^|/)pages/", ctx.path)) and not self.is_pages_api
-        self.is_app_route = bool(re.search(r"(^|/)app/(.*/)?route\.[cm]?[jt]sx?$", ctx.path))
-        self.is_lambda_dir = bool(re.search(r"(^|/)(netlify/functions|functions|api|lambda|lambdas|handlers)/", ctx.path))
-        self.is_sveltekit = bool(re.search(r"\+server\.[jt]s$", ctx.path))
-        self.is_remix_route = bool(re.search(r"(^|/)app/routes/", ctx.path))
+        self.is_pages_api = bool(_PAGES_API_PATH.search(ctx.path))
+        self.is_pages = bool(_PAGES_PATH.search(ctx.path)) and not self.is_pages_api
+        self.is_app_route = bool(_APP_ROUTE_PATH.search(ctx.path))
+        self.is_lambda_dir = bool(_LAMBDA_DIR_PATH.search(ctx.path))
+        self.is_sveltekit = bool(_SVELTEKIT_PATH.search(ctx.path))
+        self.is_remix_route = bool(_REMIX_ROUTE_PATH.search(ctx.path))
         head = ctx.text.lstrip()[:40]
         self.use_server = head.startswith(("'use server'", '"use server"'))
 
@@ -1096,7 +1105,7 @@ def _logs(f: _File, node: ts.Node | None) -> bool:
 
 
 def _strip_comments(text: str) -> str:
-    return re.sub(r"//[^\n]*|/\*.*?\*/", "", text, flags=re.S)
+    return _COMMENTS.sub("", text)
 
 
 def _catch_body_action(f: _File, body: ts.Node | None) -> str:

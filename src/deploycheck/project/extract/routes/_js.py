@@ -144,8 +144,9 @@ _CONVERTERS = re.compile(r"^(?:await\s+)?(?:String|Number|parseInt|parseFloat|Bi
                          r"\w+Schema\.parse|\w+\.parse|Array\.isArray|[\w.]+\.(?:trim|toString|toLowerCase|toUpperCase))\s*\(")
 
 # run on function bodies, branches and declared values: prefiltered (see _prefilter.py)
-_REJECT, _AUTH_REJECT, _AUTH_CALL, _SELF_GUARD_CALL, _ROLE_EXPR, _OWNER_CALL, _TOKEN_EXPR = map(prefiltered, (
-    _REJECT, _AUTH_REJECT, _AUTH_CALL, _SELF_GUARD_CALL, _ROLE_EXPR, _OWNER_CALL, _TOKEN_EXPR))
+_AUTH_CALL, _SELF_GUARD_CALL, _ROLE_EXPR, _OWNER_CALL, _TOKEN_EXPR = map(prefiltered, (
+    _AUTH_CALL, _SELF_GUARD_CALL, _ROLE_EXPR, _OWNER_CALL, _TOKEN_EXPR))
+_REJECT, _AUTH_REJECT = prefiltered(_REJECT, split=True), prefiltered(_AUTH_REJECT, split=True)
 
 _RETURN_ONLY = re.compile(r"^\s*\{?\s*return\s*;?\s*\}?\s*$")
 _EQUALITY = re.compile(r"!==?|===?")
@@ -155,6 +156,8 @@ _CREDENTIAL_READ = prefiltered(re.compile(
     r"(?i)\.\s*(?:headers|cookies|signedCookies)\b|\.\s*(?:header|get)\s*\(\s*['\"](?:authorization|x-[\w-]*(?:token|key|auth)[\w-]*|cookie)"))
 _CREDENTIAL_WORD = prefiltered(re.compile(r"(?i)token|auth|key|session|bearer|jwt|cookie"))
 _AWAIT_PREFIX = re.compile(r"await\s+")
+_QUERY_MEMBER = re.compile(r"\.query\.\w+$")
+_STORAGE_CALLEE = re.compile(r"(?i)\b(s3|bucket|storage|blob|cloudinary|uploader|r2|gcs|minio)\b")
 _BODY_KEY_READ = prefiltered(re.compile(r"\b(?:req|request)\s*\.\s*body\s*(?:\?\.|\.)\s*(\w+)"))
 
 
@@ -617,7 +620,7 @@ class JsAnalysis:
         guard_kind = None
         if guards:
             guard_kind = "role" if role or "role-check" in markers else "auth"
-        reads_user = bool(sc.user) or bool(N.USER_EXPR.search(body))
+        reads_user = bool(sc.user) or N.USER_EXPR.test(body)
         aliases: tuple[str, ...] = ()
         wrapper = fn_node.parent
         if f.name is None and wrapper is not None and wrapper.type == "arguments":
@@ -693,7 +696,7 @@ class JsAnalysis:
             return bool(words & names_)
 
         # request input
-        is_request = bool(N.REQUEST_SEED.search(vtext)) or mentions(sc.request) or \
+        is_request = N.REQUEST_SEED.test(vtext) or mentions(sc.request) or \
             sc.req_match(vtext, _await_prefix_end(vtext))
         if is_request and not self._is_call_of_unknown(inner):
             sc.request |= set(names)
@@ -735,15 +738,15 @@ class JsAnalysis:
     def key_kind(self, text: str, sc: _Scope) -> str:
         if not text:
             return "other"
-        if N.REQUEST_SEED.search(text) or sc.req_search(text):
+        if N.REQUEST_SEED.test(text) or sc.req_search(text):
             return "request"
         if not (sc.request or sc.user or sc.params):
-            return "user" if N.USER_EXPR.search(text) else "other"
+            return "user" if N.USER_EXPR.test(text) else "other"
         listed = roots(text)
         words = set(listed)
         if words & sc.request:
             return "request"
-        if words & sc.user or N.USER_EXPR.search(text):
+        if words & sc.user or N.USER_EXPR.test(text):
             return "user"
         for w in listed:
             if w in sc.params:
@@ -771,18 +774,18 @@ class JsAnalysis:
         def rejects() -> bool:
             if "rejects" not in memo:
                 t = cons_text()
-                memo["rejects"] = bool(_REJECT.search(t)) or bool(_RETURN_ONLY.match(t))
+                memo["rejects"] = _REJECT.test(t) or bool(_RETURN_ONLY.match(t))
             return memo["rejects"]  # type: ignore[return-value]
 
         def auth_rejects() -> bool:
             if "auth_rejects" not in memo:
-                memo["auth_rejects"] = bool(_AUTH_REJECT.search(cons_text()))
+                memo["auth_rejects"] = _AUTH_REJECT.test(cons_text())
             return memo["auth_rejects"]  # type: ignore[return-value]
 
         def alt_rejects() -> bool:
             if "alt_rejects" not in memo:
                 t = alt_text()
-                memo["alt_rejects"] = bool(t and _AUTH_REJECT.search(t))
+                memo["alt_rejects"] = bool(t) and _AUTH_REJECT.test(t)
             return memo["alt_rejects"]  # type: ignore[return-value]
 
         words = set(roots(ctext))
@@ -1008,7 +1011,7 @@ class JsAnalysis:
         # --- Drizzle: db.select().from(t).where(eq(t.id, id)), db.update(t).set().where(), db.delete(t).where()
         if root and names[0] in ("select", "update", "delete", "insert", "selectDistinct") and \
                 any(n in ("from", "where", "set", "values", "returning") for n in names[1:]) or \
-                (root and re.search(r"\.query\.\w+$", root) and names[0] in ("findFirst", "findMany")):
+                (root and _QUERY_MEMBER.search(root) and names[0] in ("findFirst", "findMany")):
             return self._drizzle_access(self._start_loc(top), root or "", segs, sc)
         # --- Supabase: supabase.from('notes').select().eq('id', id)
         if "from" in names and any(n in ("select", "insert", "update", "delete", "upsert") for n in names):
@@ -1082,7 +1085,7 @@ class JsAnalysis:
             return DataAccess(self._start_loc(top), op, f"{root}.{names[0]}", root.split(".")[-1], single=kt is not None,
                               key=self.key_kind(kt, sc) if kt else None, key_text=_short(kt) if kt else None)
         # --- object storage writes
-        if re.search(r"(?i)\b(s3|bucket|storage|blob|cloudinary|uploader|r2|gcs|minio)\b", callee) and \
+        if _STORAGE_CALLEE.search(callee) and \
                 re.search(r"(?i)put|upload|send|save|delete|remove|write", names[-1]):
             txt = self.text(top)
             if re.search(r"(?i)Put|upload|save|write|Copy", txt) or names[-1] != "send":
@@ -1368,7 +1371,7 @@ def text_markers(body: str) -> set[str]:
     out: set[str] = set()
     low = body.lower()
     for name, hints, rx in _MARKERS:
-        if any(h in low for h in hints) and rx.search_lowered(body, low):
+        if any(h in low for h in hints) and rx.test_lowered(body, low):
             out.add(name)
     return out
 

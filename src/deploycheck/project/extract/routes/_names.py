@@ -173,7 +173,9 @@ IDENTITY_KEYS = re.compile(
 
 # These run on whole function bodies and conditions: a literal prefilter skips the texts that cannot
 # match (see _prefilter.py; results are the regexes' own).
-(REQUEST_SEED, USER_EXPR, PASSWORD_VERIFY, PASSWORD_HASH, TOKEN_ISSUE, SESSION_SET, SESSION_END, SIGNATURE_VERIFY,
- OAUTH_EXCHANGE, EMAIL_SEND) = map(prefiltered, (
-    REQUEST_SEED, USER_EXPR, PASSWORD_VERIFY, PASSWORD_HASH, TOKEN_ISSUE, SESSION_SET, SESSION_END, SIGNATURE_VERIFY,
-    OAUTH_EXCHANGE, EMAIL_SEND))
+REQUEST_SEED, USER_EXPR = prefiltered(REQUEST_SEED), prefiltered(USER_EXPR)
+# (the handler-effect markers are asked yes/no on whole bodies: answered alternative by alternative)
+(PASSWORD_VERIFY, PASSWORD_HASH, TOKEN_ISSUE, SESSION_SET, SESSION_END, SIGNATURE_VERIFY, OAUTH_EXCHANGE,
+ EMAIL_SEND) = (prefiltered(rx, split=True) for rx in (
+    PASSWORD_VERIFY, PASSWORD_HASH, TOKEN_ISSUE, SESSION_SET, SESSION_END, SIGNATURE_VERIFY, OAUTH_EXCHANGE,
+    EMAIL_SEND))
