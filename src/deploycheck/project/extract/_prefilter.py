@@ -177,8 +177,16 @@ def split_alternatives(pattern: str) -> list[str] | None:
 
 
 def _distribute(part: str) -> list[str]:
-    """`\\b(?:x|y)S` -> [`\\bxS`, `\\byS`] (S not a quantifier of the group)."""
-    prefix = "\\b" if part.startswith("\\b") else ""
+    """`P(?:x|y)S` -> [`PxS`, `PyS`] for P empty, `\\b` or one lookaround group (S not a quantifier
+    of the group)."""
+    prefix = ""
+    if part.startswith("\\b"):
+        prefix = "\\b"
+    elif part.startswith(("(?<!", "(?<=", "(?!", "(?=")):
+        close = _closing(part, 0)
+        if close is None:
+            return [part]
+        prefix = part[:close + 1]
     body = part[len(prefix):]
     if body.startswith("(?:"):
         end = _closing(body, 0)
@@ -284,12 +292,23 @@ class Prefiltered:
         return self.test_lowered(text, None)
 
     def test_lowered(self, text: str, lowered: str | None) -> bool:
-        """bool(search(text)); `lowered` is text.lower() when the caller has it. On long ASCII text each
+        """bool(search(text)); `lowered` is text.lower() when the caller has it. On ASCII text each
         alternative runs only where it can: at the occurrences of the literal it starts with (one
         `match` each), or once when it holds one of its literals."""
-        if len(text) < SHORT or not text.isascii():
+        if (len(text) < SHORT and not self.split) or not text.isascii():
             return bool(self.rx.search(text))
         low = lowered
+        if self.lits:            # none of the whole pattern's literals: no alternative can match
+            if self.ci:
+                low = low if low is not None else text.lower()
+                hay = low
+            else:
+                hay = text
+            for lit in self.lits:
+                if lit in hay:
+                    break
+            else:
+                return False
         for brx, lits, ci, lead in self._alternatives():
             if ci and low is None:
                 low = text.lower()

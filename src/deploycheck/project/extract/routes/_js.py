@@ -144,8 +144,9 @@ _CONVERTERS = re.compile(r"^(?:await\s+)?(?:String|Number|parseInt|parseFloat|Bi
                          r"\w+Schema\.parse|\w+\.parse|Array\.isArray|[\w.]+\.(?:trim|toString|toLowerCase|toUpperCase))\s*\(")
 
 # run on function bodies, branches and declared values: prefiltered (see _prefilter.py)
-_AUTH_CALL, _SELF_GUARD_CALL, _ROLE_EXPR, _OWNER_CALL, _TOKEN_EXPR = map(prefiltered, (
-    _AUTH_CALL, _SELF_GUARD_CALL, _ROLE_EXPR, _OWNER_CALL, _TOKEN_EXPR))
+_ROLE_EXPR, _TOKEN_EXPR = map(prefiltered, (_ROLE_EXPR, _TOKEN_EXPR))
+_AUTH_CALL, _SELF_GUARD_CALL, _OWNER_CALL = (prefiltered(rx, split=True) for rx in (_AUTH_CALL, _SELF_GUARD_CALL,
+                                                                                  _OWNER_CALL))
 _REJECT, _AUTH_REJECT = prefiltered(_REJECT, split=True), prefiltered(_AUTH_REJECT, split=True)
 
 _RETURN_ONLY = re.compile(r"^\s*\{?\s*return\s*;?\s*\}?\s*$")
@@ -557,7 +558,7 @@ class JsAnalysis:
         # self-rejecting calls (jwt.verify, requireUser(), auth().protect())
         for call in calls:
             txt = self.text(call.child_by_field_name("function")) + "("
-            if _OWNER_CALL.search(txt):
+            if _OWNER_CALL.test(txt):
                 args = self.text(call.child_by_field_name("arguments"))
                 for r in sc.records:
                     if re.search(rf"\b{re.escape(r)}\b", args):
@@ -569,7 +570,7 @@ class JsAnalysis:
                     guards.append(Guard(self.text(call.child_by_field_name("function")), "body", self.ctx.loc(call),
                                         scope="body"))
                 continue
-            if _SELF_GUARD_CALL.search(txt):     # (was `.match(txt) or .search(txt)`: the same test)
+            if _SELF_GUARD_CALL.test(txt):       # (was `.match(txt) or .search(txt)`: the same test)
                 name = self.text(call.child_by_field_name("function"))
                 is_role = bool(N.role_from_name(name))
                 if name.split(".")[-1].lower().startswith(("check", "verify")) and not re.search(
@@ -710,8 +711,8 @@ class JsAnalysis:
             sc.user |= set(names)
             return
         # the authenticated user / session
-        m = _AUTH_CALL.search(vtext)
-        if m or N.USER_EXPR.search(vtext) or mentions(sc.user):
+        m = _AUTH_CALL.search(vtext) if _AUTH_CALL.test(vtext) else None
+        if m or N.USER_EXPR.test(vtext) or mentions(sc.user):
             sc.user |= set(names)
             origin = re.sub(r"\s+", "", m.group(0)).rstrip("(<") + "()" if m else None
             if origin is None:

@@ -18,6 +18,7 @@ import re
 import tree_sitter as ts
 
 from deploycheck.core import Location
+from deploycheck.project.extract._prefilter import prefiltered
 from deploycheck.project.extract.routes import _names as N
 from deploycheck.project.extract.routes._js import FN_TYPES, JsAnalysis, analysis
 from deploycheck.project.extract.routes._summary import (EXTRA_EXPORTS, EXTRA_FUNCTIONS, EXTRA_MOUNTS,
@@ -45,14 +46,21 @@ _ROUTERISH_NAME = re.compile(r"(?i)^(app|api|server|router|routes?|fastify|insta
 _HOOKS_AUTH = ("onRequest", "preHandler", "preValidation", "preParsing")
 
 
+# (whole-file yes/no questions: prefiltered, see _prefilter.py)
+_HONO_FILE = prefiltered(r"""from\s+['"]hono['"/]|require\(\s*['"]hono['"/]|new\s+(?:Open\w*)?Hono\b""", split=True)
+_FASTIFY_FILE = prefiltered(r"""from\s+['"]fastify|require\(\s*['"]fastify|\bFastify\s*\(|\.addHook\s*\(|\breply\s*\.\s*(?:code|send|status)\b|FastifyInstance|FastifyPluginAsync|\.route\(\s*\{\s*(?:method|url)\b""", split=True)
+_ASYNC_REQ_REPLY = prefiltered(r"""async\s*\(\s*(?:request|req)\s*(?:,\s*reply\s*)?\)\s*=>""")
+_RES_CALL = prefiltered(r"\bres\s*\.\s*(?:json|send|status|render|redirect)\b")
+_EXPORT_ASYNC_FN = prefiltered(r"\bexport\s+(?:default\s+)?async\s+function\s+\w*\s*\(\s*\w+\s*(?:,\s*\w+\s*)?\)")
+
+
 def detect_framework(ctx: FileContext) -> str:
     t = ctx.text
-    if re.search(r"""from\s+['"]hono['"/]|require\(\s*['"]hono['"/]|new\s+(?:Open\w*)?Hono\b""", t):
+    if _HONO_FILE.test(t):
         return "hono"
-    if re.search(r"""from\s+['"]fastify|require\(\s*['"]fastify|\bFastify\s*\(|\.addHook\s*\(|\breply\s*\.\s*(?:code|send|status)\b|FastifyInstance|FastifyPluginAsync|\.route\(\s*\{\s*(?:method|url)\b""", t):
+    if _FASTIFY_FILE.test(t):
         return "fastify"
-    if re.search(r"""async\s*\(\s*(?:request|req)\s*(?:,\s*reply\s*)?\)\s*=>""", t) and not re.search(r"\bres\s*\.\s*(?:json|send|status|render|redirect)\b", t) \
-            and re.search(r"\bexport\s+(?:default\s+)?async\s+function\s+\w*\s*\(\s*\w+\s*(?:,\s*\w+\s*)?\)", t):
+    if _ASYNC_REQ_REPLY.test(t) and not _RES_CALL.test(t) and _EXPORT_ASYNC_FN.test(t):
         return "fastify"
     return "express"
 
