@@ -144,9 +144,8 @@ _CONVERTERS = re.compile(r"^(?:await\s+)?(?:String|Number|parseInt|parseFloat|Bi
                          r"\w+Schema\.parse|\w+\.parse|Array\.isArray|[\w.]+\.(?:trim|toString|toLowerCase|toUpperCase))\s*\(")
 
 # run on function bodies, branches and declared values: prefiltered (see _prefilter.py)
-_ROLE_EXPR, _TOKEN_EXPR = map(prefiltered, (_ROLE_EXPR, _TOKEN_EXPR))
-_AUTH_CALL, _SELF_GUARD_CALL, _OWNER_CALL = (prefiltered(rx, split=True) for rx in (_AUTH_CALL, _SELF_GUARD_CALL,
-                                                                                  _OWNER_CALL))
+_AUTH_CALL, _SELF_GUARD_CALL, _ROLE_EXPR, _OWNER_CALL, _TOKEN_EXPR = map(prefiltered, (
+    _AUTH_CALL, _SELF_GUARD_CALL, _ROLE_EXPR, _OWNER_CALL, _TOKEN_EXPR))
 _REJECT, _AUTH_REJECT = prefiltered(_REJECT, split=True), prefiltered(_AUTH_REJECT, split=True)
 
 _RETURN_ONLY = re.compile(r"^\s*\{?\s*return\s*;?\s*\}?\s*$")
@@ -278,6 +277,7 @@ class JsAnalysis:
         self.ctx = ctx
         self.root = ctx.js_root
         self._summaries: dict[tuple, FnSummary] = {}
+        self._chains: dict[int, tuple] = {}
 
     # ------------------------------------------------------------------ indexes
     def text(self, node: ts.Node | None) -> str:
@@ -558,7 +558,7 @@ class JsAnalysis:
         # self-rejecting calls (jwt.verify, requireUser(), auth().protect())
         for call in calls:
             txt = self.text(call.child_by_field_name("function")) + "("
-            if _OWNER_CALL.test(txt):
+            if _OWNER_CALL.search(txt):
                 args = self.text(call.child_by_field_name("arguments"))
                 for r in sc.records:
                     if re.search(rf"\b{re.escape(r)}\b", args):
@@ -570,7 +570,7 @@ class JsAnalysis:
                     guards.append(Guard(self.text(call.child_by_field_name("function")), "body", self.ctx.loc(call),
                                         scope="body"))
                 continue
-            if _SELF_GUARD_CALL.test(txt):       # (was `.match(txt) or .search(txt)`: the same test)
+            if _SELF_GUARD_CALL.search(txt):     # (was `.match(txt) or .search(txt)`: the same test)
                 name = self.text(call.child_by_field_name("function"))
                 is_role = bool(N.role_from_name(name))
                 if name.split(".")[-1].lower().startswith(("check", "verify")) and not re.search(
@@ -919,7 +919,15 @@ class JsAnalysis:
 
     # ------------------------------------------------------------------ data access classification
     def chain(self, top: ts.Node) -> tuple[str | None, list[tuple[str, ts.Node | None, ts.Node]]]:
-        """(root text, [(method, arguments node, call node) from the root outwards])."""
+        """(root text, [(method, arguments node, call node) from the root outwards]). Memoised per node
+        (a pure function of the tree; the same call is classified by every summary that covers it).
+        Callers read the list, never change it."""
+        got = self._chains.get(top.id)
+        if got is None:
+            got = self._chains[top.id] = self._chain(top)
+        return got
+
+    def _chain(self, top: ts.Node) -> tuple[str | None, list[tuple[str, ts.Node | None, ts.Node]]]:
         segs: list[tuple[str, ts.Node | None, ts.Node]] = []
         cur = top
         root = None
