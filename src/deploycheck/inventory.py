@@ -217,6 +217,9 @@ def build(project: Project, extra: Sequence[EnvSource] = (), *, process: Mapping
         by_name[r.name].append(r)
     prod_names = {n for n, rs in by_name.items() if any(project.role(r) in READ_ROLES for r in rs)}
     injected = _injected_by(project)
+    # what production sets or declares: switches on the optional features whose reads sit behind them
+    present = set(injected) | {st.name for s in project.env_sources if s.environment == "production"
+                               for st in s.settings} | {d.name for d in project.env_declarations}
 
     sources = [s for s in project.env_sources if s.kind not in ("example", "docs")]
     k8s_objects = {(o[0], o[1]) for o in project.extra.get(K8S_OBJECTS) or [] if len(o) >= 2}
@@ -255,7 +258,7 @@ def build(project: Project, extra: Sequence[EnvSource] = (), *, process: Mapping
     for name in sorted(names):
         rs = sorted(by_name.get(name, []), key=lambda r: (project.role(r) not in READ_ROLES, _loc_key(r.location)))
         prod = [r for r in rs if project.role(r) in READ_ROLES]
-        need = _need(name, prod, rs, injected)
+        need = _need(name, prod, rs, injected, present)
         secret = is_secret_name(name)
         flag = _is_flag(name, prod or rs, injected)
         listed = declared.get(name)
@@ -302,7 +305,8 @@ def _injected_by(project: Project) -> dict[str, set[str]]:
     return out
 
 
-def _need(name: str, prod: list[EnvRead], rs: list[EnvRead], injected: Mapping[str, set[str]]) -> Need:
+def _need(name: str, prod: list[EnvRead], rs: list[EnvRead], injected: Mapping[str, set[str]],
+          present: set[str] = frozenset()) -> Need:
     if not rs:
         return Need.UNREAD
     if not prod:
@@ -311,7 +315,7 @@ def _need(name: str, prod: list[EnvRead], rs: list[EnvRead], injected: Mapping[s
         return Need.RUNTIME
     if name in injected:
         return Need.INJECTED
-    if any(is_required_read(r) for r in prod):
+    if any(is_required_read(r, present) for r in prod):
         return Need.REQUIRED
     if any(r.has_default and r.default is not None for r in prod):
         return Need.DEFAULT

@@ -122,9 +122,20 @@ def is_public_name(name: str) -> bool:
     return bool(_CLIENT_PREFIX.match(name))
 
 
-def is_required_read(read: EnvRead) -> bool:
-    """Read with no default and not merely tested for presence: the code needs a value."""
-    return not read.has_default and not read.conditional
+def is_required_read(read: EnvRead, present: frozenset[str] | set[str] = frozenset()) -> bool:
+    """Read with no default and not merely tested for presence: the code needs a value.
+
+    A read inside a branch taken only when variables are present (`if "X" in os.environ: … os.environ["X"]`,
+    `process.env.X ? f(process.env.X) : null`) is optional when the branch tests its own name, and needed
+    only when the feature is switched on otherwise: when one of the tested variables is in `present`
+    (`if "GS_BUCKET_NAME" in os.environ: GS_PROJECT_ID = os.environ["GS_PROJECT_ID"]`)."""
+    if read.has_default or read.conditional:
+        return False
+    if not read.only_if:
+        return True
+    if read.name in read.only_if:
+        return False
+    return any(n in present for n in read.only_if)
 
 
 def is_dev_default(value: str | None) -> bool:
@@ -216,6 +227,7 @@ def find(project: Project, ctx) -> Iterator[Finding]:
                          for d in project.deploy)
     transparent = bool(prod) and not any(s.opaque for s in prod) and not dashboard_only
     where = ", ".join(sorted({s.path for s in prod})) or "the platform config"
+    switched_on = set_names | set(declared)   # an optional feature may be on where its switch is set or declared
 
     for name, rs in sorted(by_name.items()):
         if name in RUNTIME_PROVIDED or name in set_names:
@@ -224,7 +236,7 @@ def find(project: Project, ctx) -> Iterator[Finding]:
         if name in build_names and (is_public_name(name) or
                                     all(project.role(r) is Role.BUILD_CONFIG for r in rs)):
             continue   # inlined or read at build time, where the build-only setting is visible
-        required = [r for r in rs if is_required_read(r)]
+        required = [r for r in rs if is_required_read(r, switched_on)]
         dev = [r for r in rs if r.has_default and is_dev_default(r.default)]
         if not required and not dev:
             continue

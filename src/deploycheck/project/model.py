@@ -83,6 +83,9 @@ class EnvRead:
     side: str = "server"             # "server" | "client" (ships to the browser)
     function: str | None = None      # enclosing function name, when any
     conditional: bool = False        # used only to test presence/equality (if process.env.X ..., === 'true')
+    only_if: tuple[str, ...] = ()    # read only where these variables are present: inside `if X:`,
+                                     # `if "X" in os.environ:`, `X ? f(X) : …`, `X && f(X)` (its own name:
+                                     # optional by design; other names: an optional feature switched on by them)
 
 
 @dataclass(frozen=True, slots=True)

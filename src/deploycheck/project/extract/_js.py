@@ -97,6 +97,9 @@ def is_condition(node: ts.Node) -> bool:
     if parent.type in ("parenthesized_expression",) and parent.parent is not None and \
             parent.parent.type in ("if_statement", "while_statement"):
         return True
+    if parent.type in ("if_statement", "while_statement", "do_statement") and \
+            parent.child_by_field_name("condition") == top:
+        return True   # `if (process.env.X)`: the parentheses were climbed above
     if parent.type == "ternary_expression" and parent.child_by_field_name("condition") == top:
         return True
     return False

@@ -82,11 +82,59 @@ def _js_read(ctx: FileContext, node: ts.Node, name: str | None, how: str, out: F
         has_default, default_node = default_of(ctx, node)
     default = literal_text(ctx, default_node) if default_node is not None else None
     fn = enclosing_function(node)
+    conditional = is_condition(node)
     out.env_reads.append(EnvRead(
         name=name, location=ctx.loc(node), how=how, has_default=has_default, default=default,
         raises_when_missing=raises, side=_side(ctx, name, how),
         function=function_name(ctx, fn) if fn is not None else None,
-        conditional=is_condition(node)))
+        conditional=conditional, only_if=() if conditional else _js_only_if(ctx, node)))
+
+
+_JS_ENV_NAME = re.compile(r"(!\s*)?(?:process\??\.env\??\.|import\.meta\.env\??\.|Bun\.env\??\.)(\w+)"
+                          r"|(!\s*)?process\??\.env\??\.?\[\s*['\"`](\w+)['\"`]\s*\]")
+_JS_ABSENT_CMP = re.compile(r"^\s*(===?|!==?)\s*(undefined|null|''|\"\")")
+
+
+def _js_tested(ctx: FileContext, test: ts.Node) -> tuple[list[str], list[str]]:
+    """(names a condition needs present, names it needs absent): `process.env.X`, `process.env.X === 'true'`
+    count as present; `!process.env.X`, `process.env.X === undefined` as absent."""
+    text = ctx.node_text(test)
+    present: list[str] = []
+    absent: list[str] = []
+    whole_negated = text.lstrip("( ").startswith("!(")
+    for m in _JS_ENV_NAME.finditer(text):
+        name = m.group(2) or m.group(4)
+        negated = bool(m.group(1) or m.group(3))
+        cmp = _JS_ABSENT_CMP.match(text, m.end())
+        if cmp:
+            negated ^= cmp.group(1).startswith("=")
+        (absent if negated ^ whole_negated else present).append(name)
+    return present, absent
+
+
+def _js_only_if(ctx: FileContext, node: ts.Node) -> tuple[str, ...]:
+    """Variables whose presence the branches around `node` test before it runs: `if (process.env.X) {…}`,
+    `process.env.X ? f(process.env.X) : …`, `process.env.X && f(process.env.X)`."""
+    out: list[str] = []
+    child, n = node, node.parent
+    while n is not None and n.type not in ("program", "class_body"):
+        if n.type == "if_statement":
+            cond = n.child_by_field_name("condition")
+            if cond is not None and child != cond:
+                present, absent = _js_tested(ctx, cond)
+                out.extend(present if child == n.child_by_field_name("consequence") else absent)
+        elif n.type == "ternary_expression":
+            cond = n.child_by_field_name("condition")
+            if cond is not None and child != cond:
+                present, absent = _js_tested(ctx, cond)
+                out.extend(present if child == n.child_by_field_name("consequence") else absent)
+        elif n.type == "binary_expression":
+            op = n.child_by_field_name("operator")
+            left = n.child_by_field_name("left")
+            if op is not None and op.type == "&&" and left is not None and child == n.child_by_field_name("right"):
+                out.extend(_js_tested(ctx, left)[0])
+        child, n = n, n.parent
+    return tuple(dict.fromkeys(out))
 
 
 def extract_js(ctx: FileContext, out: FileFacts) -> None:
@@ -197,6 +245,53 @@ def _literal(node: ast.AST | None) -> str | None:
     return None
 
 
+def _py_env_name(node: ast.AST) -> str | None:
+    """The variable `node` reads, when it is `os.environ["X"]`, `os.getenv("X")`, `os.environ.get("X")`."""
+    if isinstance(node, ast.Subscript) and dotted(node.value) in _ENVIRON:
+        return const_str(node.slice)
+    if isinstance(node, ast.Call) and (dotted(node.func) or "") in _GETTERS and node.args:
+        return const_str(node.args[0])
+    return None
+
+
+def _py_tested(test: ast.AST) -> tuple[set[str], set[str]]:
+    """(names the test needs present, names it needs absent): `"X" in os.environ`, `os.getenv("X")`,
+    `os.environ.get("X") == "s3"` count as present; `not …`, `"X" not in os.environ`, `… is None` as absent."""
+    present: set[str] = set()
+    absent: set[str] = set()
+
+    def walk(node: ast.AST, negated: bool) -> None:
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            walk(node.operand, not negated)
+            return
+        if isinstance(node, ast.BoolOp):
+            for v in node.values:
+                walk(v, negated)
+            return
+        if isinstance(node, ast.Compare) and len(node.ops) == 1:
+            op, right = node.ops[0], node.comparators[0]
+            if isinstance(op, (ast.In, ast.NotIn)) and dotted(right) in _ENVIRON:
+                key = const_str(node.left)
+                if key:
+                    (absent if negated ^ isinstance(op, ast.NotIn) else present).add(key)
+                return
+            name = _py_env_name(node.left)
+            if name:
+                none = isinstance(right, ast.Constant) and right.value in (None, "")
+                neg = isinstance(op, (ast.Is, ast.Eq)) and none    # `… is None`, `… == ""`
+                (absent if negated ^ neg else present).add(name)
+                return
+        name = _py_env_name(node)
+        if name:
+            (absent if negated else present).add(name)
+            return
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            walk(node.func.value, negated)   # os.environ.get("X", "").lower()
+
+    walk(test, False)
+    return present, absent
+
+
 class _PyVisitor(ast.NodeVisitor):
     def __init__(self, ctx: FileContext, out: FileFacts):
         self.ctx, self.out = ctx, out
@@ -204,6 +299,34 @@ class _PyVisitor(ast.NodeVisitor):
         self.function: list[str] = []
         self.decouple = "decouple" in ctx.text
         self.environ = "environ" in ctx.text and ("import environ" in ctx.text or "from environ" in ctx.text)
+        self.tested_names = _names_tested(ctx.py_tree)
+
+    def _only_if(self, node: ast.AST, name: str | None) -> tuple[str, ...]:
+        """Variables whose presence the branches around `node` test before it runs."""
+        out: list[str] = []
+        child = node
+        for anc in reversed(self.parents):
+            if isinstance(anc, (ast.If, ast.IfExp, ast.While)):
+                present, absent = _py_tested(anc.test)
+                if child is not anc.test:
+                    in_body = child in anc.body if isinstance(anc.body, list) else child is anc.body
+                    out.extend(present if in_body else absent)
+            elif isinstance(anc, ast.BoolOp) and isinstance(anc.op, ast.And):
+                for v in anc.values:
+                    if v is child:
+                        break
+                    out.extend(_py_tested(v)[0])
+            elif isinstance(anc, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                break
+            child = anc
+        # `X = os.getenv("X")` … `if X:`: a value the code tests before it relies on it
+        parent = self.parents[-1] if self.parents else None
+        if name and isinstance(node, ast.Call) and isinstance(parent, (ast.Assign, ast.AnnAssign)) and \
+                parent.value is node:
+            targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+            if any(_target_name(t) in self.tested_names for t in targets):
+                out.append(name)
+        return tuple(dict.fromkeys(out))
 
     def generic_visit(self, node: ast.AST) -> None:
         self.parents.append(node)
@@ -229,11 +352,13 @@ class _PyVisitor(ast.NodeVisitor):
                 parent.values[0] is node and len(parent.values) > 1:
             has_default, default = True, parent.values[1]
         conditional = isinstance(parent, (ast.Compare, ast.If, ast.IfExp, ast.UnaryOp)) and not (
-            isinstance(parent, ast.IfExp) and parent.test is not node)
+            isinstance(parent, ast.IfExp) and parent.test is not node) or (
+            isinstance(parent, ast.BoolOp) and isinstance(parent.op, ast.And) and parent.values[-1] is not node)
         self.out.env_reads.append(EnvRead(
             name=name, location=self.ctx.loc(node), how=how, has_default=has_default,
             default=_literal(default) if default is not None else None, raises_when_missing=raises,
-            side="server", function=self.function[-1] if self.function else None, conditional=conditional))
+            side="server", function=self.function[-1] if self.function else None, conditional=conditional,
+            only_if=self._only_if(node, name) if not conditional else ()))
 
     def visit_Subscript(self, node: ast.Subscript) -> None:
         if dotted(node.value) in _ENVIRON and isinstance(node.ctx, ast.Load):
@@ -273,6 +398,55 @@ class _PyVisitor(ast.NodeVisitor):
                 self._add(node, key, "decouple" if callee.endswith("config") else "django-environ",
                           default=default, has_default=default is not None, raises=default is None)
         self.generic_visit(node)
+
+
+def _target_name(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
+
+
+def _stops(body: list[ast.stmt]) -> bool:
+    """The branch fails the program: `raise …`, `sys.exit(…)`, `exit(…)`."""
+    if not body:
+        return False
+    last = body[-1]
+    if isinstance(last, ast.Raise):
+        return True
+    return isinstance(last, ast.Expr) and isinstance(last.value, ast.Call) and \
+        (dotted(last.value.func) or "") in ("sys.exit", "exit", "quit", "os._exit")
+
+
+def _names_tested(tree: ast.AST) -> set[str]:
+    """Names (and attributes) the module tests before relying on them, where the missing case is
+    handled rather than fatal: `if X:`, `if not self.X: return`, `X if X else …`, `X and f(X)`. A test
+    whose missing-branch raises or exits (`if not X: raise RuntimeError(…)`) makes X required: not counted."""
+    out: set[str] = set()
+
+    def add(test: ast.AST, negated: bool, body: list[ast.stmt], orelse: list[ast.stmt]) -> None:
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            add(test.operand, not negated, body, orelse)
+        elif isinstance(test, ast.BoolOp):
+            for v in test.values:
+                add(v, negated, body, orelse)
+        elif isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Is, ast.IsNot)):
+            add(test.left, negated ^ isinstance(test.ops[0], ast.Is), body, orelse)
+        else:
+            name = _target_name(test)
+            if name and not _stops(body if negated else orelse):   # the branch taken when it is missing
+                out.add(name)
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If):
+            add(node.test, False, node.body, node.orelse)
+        elif isinstance(node, (ast.IfExp, ast.While)):
+            add(node.test, False, [], [])
+        elif isinstance(node, ast.BoolOp):
+            for v in node.values[:-1]:
+                add(v, False, [], [])
+    return out
 
 
 def _settings_fields(ctx: FileContext, cls: ast.ClassDef, out: FileFacts) -> None:

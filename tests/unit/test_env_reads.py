@@ -1,0 +1,69 @@
+"""EnvRead facts: which reads sit behind a presence test of a variable (`only_if`)."""
+from __future__ import annotations
+
+from deploycheck.checks.env_vars import is_required_read
+from deploycheck.project.discover import Source
+from deploycheck.project.extract import extract_source
+
+
+def reads(path: str, text: str) -> list[tuple[int, str, bool, tuple[str, ...]]]:
+    facts = extract_source(path, Source(text, text.encode(), text.count("\n") + 1, None))
+    assert facts.error is None, facts.error
+    return [(r.location.line, r.name, r.conditional, r.only_if) for r in facts.env_reads]
+
+
+def test_python_reads_inside_presence_tests_name_the_tested_variables():
+    text = (
+        'import os\n'
+        'if "A" in os.environ:\n'
+        '    a = os.environ["A"]\n'
+        '    if os.getenv("B"):\n'
+        '        b = os.getenv("B")\n'
+        'if not os.environ.get("C"):\n'
+        '    c = None\n'
+        'else:\n'
+        '    c = os.environ["C"]\n'
+        'd = os.environ["D"] if "D" in os.environ else None\n'
+        'e = os.environ["E"]\n'
+    )
+    got = {(line, name): only for line, name, cond, only in reads("app/settings.py", text) if not cond}
+    assert got == {(3, "A"): ("A",), (5, "B"): ("B", "A"), (9, "C"): ("C",), (10, "D"): ("D",), (11, "E"): ()}
+
+
+def test_python_value_tested_before_use_is_optional_but_a_fatal_test_keeps_it_required():
+    text = (
+        'import os\n'
+        'DSN = os.getenv("SENTRY_DSN")\n'
+        'if DSN:\n'
+        '    init(DSN)\n'
+        'KEY = os.getenv("API_KEY")\n'
+        'if not KEY:\n'
+        '    raise RuntimeError("API_KEY is not set")\n'
+    )
+    got = {name: only for _, name, cond, only in reads("app/config.py", text)}
+    assert got == {"SENTRY_DSN": ("SENTRY_DSN",), "API_KEY": ()}
+
+
+def test_js_if_ternary_and_logical_and_guards():
+    text = (
+        "if (process.env.HOOK) { fetch(process.env.HOOK); }\n"
+        "const h = process.env.TOKEN && { a: process.env.TOKEN };\n"
+        "const u = process?.env?.SITE ? process.env.SITE : '/';\n"
+        "if (!process.env.LOCAL) { connect(process.env.QUEUE); } else { connect(process.env.OTHER); }\n"
+        "const k = new Stripe(process.env.STRIPE_KEY);\n"
+    )
+    got = {(line, name): only for line, name, cond, only in reads("src/app.js", text) if not cond}
+    assert got == {(1, "HOOK"): ("HOOK",), (2, "TOKEN"): ("TOKEN",), (3, "SITE"): ("SITE",),
+                   (4, "QUEUE"): (), (4, "OTHER"): ("LOCAL",), (5, "STRIPE_KEY"): ()}
+
+
+def test_js_presence_test_itself_is_conditional():
+    assert reads("src/app.js", "if (process.env.FLAG) { run(); }\n") == [(1, "FLAG", True, ())]
+
+
+def test_required_depends_on_the_switch_being_present():
+    text = 'import os\nif "S3_BUCKET" in os.environ:\n    r = os.environ["S3_REGION"]\n'
+    facts = extract_source("app/settings.py", Source(text, text.encode(), 3, None))
+    (read,) = [r for r in facts.env_reads if r.name == "S3_REGION"]
+    assert not is_required_read(read)
+    assert is_required_read(read, {"S3_BUCKET"})
