@@ -134,7 +134,8 @@ def test_env_files(path):
 
 @pytest.mark.parametrize("path", [
     ".env.example", ".env.sample", ".env.template", ".env.dist", "env.example", ".env.local.example",
-    "deploy/env.example", ".env.production.example", "example.env",
+    "deploy/env.example", ".env.production.example", "example.env", "env-example-relational", ".env-sample",
+    "config/env_template",
 ])
 def test_example_env_files(path):
     assert role(path) is ENV_EXAMPLE

@@ -69,6 +69,8 @@ _MANIFEST_FILE = re.compile(
     r"poetry\.lock|uv\.lock|pdm\.lock|setup\.py|setup\.cfg|\.nvmrc|\.node-version|\.python-version|"
     r"\.tool-versions|\.npmrc|\.yarnrc(\.yml)?|deno\.jsonc?|deno\.lock)$")
 _ENV_EXAMPLE = re.compile(r"(^|[./_-])(example|sample|template|dist|defaults|tmpl|tpl)([._-]|$)", re.I)
+# A dotenv sample under a name of its own: `env-example`, `env-example-document`, `.env-sample`, `env_template`.
+_ENV_SAMPLE_NAME = re.compile(r"^\.?env[-_](example|sample|template|dist|defaults)([-_.][\w.-]*)?$")
 _DOC_NAMES = {"license", "licence", "changelog", "contributing", "authors", "notice", "copying", "security",
               "code_of_conduct", "history", "readme"}
 _SCRIPT_DIRS = {"scripts", "script", "bin", "tools", "tasks", "seeds", "seeders", "fixtures-dev", "devtools", "hack"}
@@ -84,6 +86,8 @@ def language_of(rel: str) -> Language:
         return Language.DOCKERFILE
     if low == ".env" or low.startswith(".env.") or low.endswith(".env") or low in ("env", "env.example", "env.sample"):
         return Language.DOTENV
+    if _ENV_SAMPLE_NAME.match(low):
+        return Language.DOTENV      # env-example-relational, .env-sample, env_template.local
     if low.startswith("requirements") and low.endswith((".txt", ".in")):
         return Language.TEXT
     dot = low.rfind(".")
