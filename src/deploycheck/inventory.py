@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Iterable, Mapping, Sequence
 
-from deploycheck.checks.env_vars import (READ_ROLES, RUNTIME_PROVIDED, consumed_by_tools,
+from deploycheck.checks.env_vars import (READ_ROLES, RUNTIME_PROVIDED, config_expanded, consumed_by_tools,
                                          is_required_read, is_secret_name)
 from deploycheck.core import Finding, Location, Severity, mask_secret
 from deploycheck.project.model import EnvRead, EnvSetting, EnvSource, Project, Role
@@ -241,8 +241,9 @@ def build(project: Project, extra: Sequence[EnvSource] = (), *, process: Mapping
     # variables: read by code (production first), then set by a deploying environment and read nowhere
     names = set(prod_names) if not show_all else set(read_names)
     deploy_set = {st.name for s in visible if s.deploys for st in s.settings if st.kind != "declared"}
+    expanded = config_expanded(project)
     for n in deploy_set - read_names:
-        if show_all or not consumed_by_tools(n):
+        if show_all or not (consumed_by_tools(n) or n in RUNTIME_PROVIDED or n in expanded):
             names.add(n)
     if process is not None:
         proc = _process_source(process, names | read_names)

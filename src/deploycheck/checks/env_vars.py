@@ -153,6 +153,19 @@ def consumed_by_tools(name: str) -> bool:
     return bool(_TOOL_VARS.match(name))
 
 
+_EXPANSION = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def config_expanded(project: Project) -> set[str]:
+    """Variables the deploy configs consume themselves: expanded in a Dockerfile (`WORKDIR $APP_HOME`, an
+    ARG a `RUN` tests) or in a build/start command (`gunicorn --workers $WEB_WORKERS`)."""
+    out = {st.name for s in project.env_sources for st in s.settings if st.used_in_config}
+    for d in project.deploy:
+        for cmd, _ in d.commands:
+            out.update(m.group(1) for m in _EXPANSION.finditer(cmd))
+    return out
+
+
 def _names_in(sources: Sequence[EnvSource], *, build_only: bool = False) -> set[str]:
     """Names the sources set for the running app (or, with build_only, only for the build)."""
     out: set[str] = set()
@@ -272,10 +285,11 @@ def find(project: Project, ctx) -> Iterator[Finding]:
             yield DEV_DEFAULT.at(d.location, f"{name} is not set in production, so it falls back to '{d.default}'",
                                  subject=name, related=others)
 
-    read_names = set(by_name)
+    read_names = set(by_name) | config_expanded(project)
     for s in prod:
         for st in s.settings:
-            if st.name not in read_names and st.kind != "declared" and not consumed_by_tools(st.name):
+            if st.name not in read_names and st.kind != "declared" and not consumed_by_tools(st.name) \
+                    and st.name not in RUNTIME_PROVIDED:
                 yield UNUSED_IN_CODE.at(st.location, f"{st.name} is set in {s.path} but no code reads it",
                                         subject=st.name)
 

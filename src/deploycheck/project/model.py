@@ -97,6 +97,8 @@ class EnvSetting:
     kind: str = "value"              # "value" | "secret-ref" | "generated" | "from-service" | "declared" | "interpolated"
     build_only: bool = False         # only the build sees it (Dockerfile ARG, netlify.toml environment,
                                      # vercel.json build.env, Fly build args): not there when the server runs
+    used_in_config: bool = False     # the config itself expands it ($APP_HOME in a Dockerfile WORKDIR/RUN/CMD):
+                                     # consumed even when no code reads it
 
 
 @dataclass(frozen=True, slots=True)
