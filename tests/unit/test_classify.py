@@ -52,7 +52,8 @@ def test_language(path, lang):
     "app.py", "wsgi.py", "app/__init__.py", "app/routes.py", "app/models.py", "config.py",
     "mysite/settings.py", "mysite/urls.py", "blog/views.py", "blog/admin.py", "blog/models.py",
     "app/main.py", "app/routers/items.py", "app/api/v1/endpoints/users.py", "app/core/config.py",
-    "worker/main.py",
+    "worker/main.py", "bakery/settings/production.py", "bakery/settings/base.py", "app/routes/dev.py",
+    "config/production.js",
 ])
 def test_application_code(path):
     assert role(path) is APP
@@ -148,6 +149,8 @@ def test_example_env_files(path):
     ("docker-compose.dev.yml", "services: {}\n"), ("docker-compose.override.yml", "services: {}\n"),
     ("compose.local.yaml", "services: {}\n"), (".devcontainer/devcontainer.json", "{}"),
     ("src/setupProxy.js", ""), (".mocharc.json", ""),
+    ("bakery/settings/dev.py", ""), ("mysite/settings/local.py", ""), ("config/development.js", ""),
+    ("src/config/local.ts", ""), ("mysite/local_settings.py", ""),
     ("docker-compose.yml", "services:\n  web:\n    build: .\n    command: npm run dev\n    volumes:\n      - .:/app\n"),
     ("docker-compose.yml", "services:\n  api:\n    command: uvicorn app.main:app --reload\n"),
 ])

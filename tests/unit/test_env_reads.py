@@ -67,3 +67,11 @@ def test_required_depends_on_the_switch_being_present():
     (read,) = [r for r in facts.env_reads if r.name == "S3_REGION"]
     assert not is_required_read(read)
     assert is_required_read(read, {"S3_BUCKET"})
+
+
+def test_dj_database_url_config_reads_database_url_or_its_env_argument():
+    text = ('import dj_database_url\n'
+            'A = dj_database_url.config(default="sqlite:///db.sqlite3")\n'
+            'B = dj_database_url.config(env="REPLICA_URL")\n')
+    facts = extract_source("mysite/settings.py", Source(text, text.encode(), 3, None))
+    assert [(r.name, r.has_default) for r in facts.env_reads] == [("DATABASE_URL", True), ("REPLICA_URL", False)]

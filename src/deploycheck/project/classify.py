@@ -73,6 +73,11 @@ _ENV_EXAMPLE = re.compile(r"(^|[./_-])(example|sample|template|dist|defaults|tmp
 _ENV_SAMPLE_NAME = re.compile(r"^\.?env[-_](example|sample|template|dist|defaults)([-_.][\w.-]*)?$")
 _DOC_NAMES = {"license", "licence", "changelog", "contributing", "authors", "notice", "copying", "security",
               "code_of_conduct", "history", "readme"}
+# Settings modules for a developer's machine: settings/dev.py, settings/local.py, config/development.js,
+# local_settings.py. Production imports settings/production.py (or base) instead.
+_DEV_SETTINGS_FILE = re.compile(r"^(dev|development|local|local_dev|ci|local_settings|settings_local|settings_dev|"
+                                r"dev_settings|development_settings|settings_development)\.(py|[cm]?[jt]s)$")
+_SETTINGS_DIRS = {"settings", "config", "configs", "conf", "environments", "envs"}
 _SCRIPT_DIRS = {"scripts", "script", "bin", "tools", "tasks", "seeds", "seeders", "fixtures-dev", "devtools", "hack"}
 _MIGRATION_DIRS = {"migrations", "migration", "migrate", "alembic", "versions", "prisma"}
 
@@ -135,6 +140,9 @@ def role_of(rel: str, language: Language, text: str = "") -> Role:
         if name in ("app.yaml", "app.yml") and not re.search(r"^\s*(runtime|env|entrypoint|services):", text, re.M):
             return Role.OTHER
         return Role.DEPLOY_CONFIG
+    if language.is_code and _DEV_SETTINGS_FILE.match(name) and (
+            "settings" in name or any(d in _SETTINGS_DIRS for d in dirs[-2:])):
+        return Role.DEV_CONFIG   # settings/dev.py, config/local.js: a developer's machine only
     if any(d in _MIGRATION_DIRS for d in dirs) and (language.is_code or language is Language.SQL) \
             and not ("prisma" in dirs and "migrations" not in dirs):   # prisma/seed.ts is a script, not a migration
         return Role.MIGRATION

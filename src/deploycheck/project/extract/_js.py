@@ -18,7 +18,10 @@ _DEV_TEST = re.compile(
     r"(NODE_ENV|_ENV|ENVIRONMENT|MODE)\s*(!==?\s*['\"`]production|===?\s*['\"`](development|dev|test|local))"
     r"|===?\s*['\"`](localhost|127\.0\.0\.1)['\"`]|['\"`](localhost|127\.0\.0\.1)['\"`]\s*===?"
     r"|(?<![\w.])(isDev|isDevelopment|isLocal|IS_DEV|__DEV__|dev|import\.meta\.env\.DEV)\b(?!\s*[=:])"
-    r"|import\.meta\.env\.MODE\s*===?\s*['\"`]development")
+    r"|import\.meta\.env\.MODE\s*===?\s*['\"`]development"
+    # only in CI: `if (process.env.CI)`, `process.env.GITHUB_ACTIONS === 'true'` (not `!process.env.CI`)
+    r"|(?<!!)(?<!!\s)process\.env\.(CI|GITHUB_ACTIONS|GITHUB_WORKFLOW|GITLAB_CI|CIRCLECI|TRAVIS|BUILDKITE|JEST_WORKER_ID|VITEST)\b"
+    r"(?!\s*(!==?|===?\s*['\"`](false|0)))")
 _PROD_TEST = re.compile(
     r"(NODE_ENV|_ENV|ENVIRONMENT|MODE)\s*(===?\s*['\"`](production|prod|preview|staging)|!==?\s*['\"`](development|dev))"
     r"|process\.env\.(VERCEL|NETLIFY|RENDER|FLY_APP_NAME|RAILWAY_ENVIRONMENT\w*|DYNO|K_SERVICE|AWS_LAMBDA_FUNCTION_NAME)\b"

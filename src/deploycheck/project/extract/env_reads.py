@@ -384,6 +384,12 @@ class _PyVisitor(ast.NodeVisitor):
             self._add(node, key if key and _NAME.match(key) else None, callee, default=default,
                       has_default=default is not None and not (isinstance(default, ast.Constant) and default.value is None)
                       or callee.endswith("setdefault"))
+        elif callee.endswith(("dj_database_url.config", "db_url.config")) and "dj_database_url" in self.ctx.text:
+            env_kw = keyword(node, "env")
+            key = const_str(env_kw) if env_kw is not None else "DATABASE_URL"
+            default = keyword(node, "default")
+            if key and _NAME.match(key):
+                self._add(node, key, "dj_database_url", default=default, has_default=default is not None)
         elif (self.decouple and callee in ("config", "decouple.config")) or \
                 (self.environ and (callee == "env" or re.match(r"^env\.(str|bool|int|float|list|dict|url|db|db_url|cache|cache_url|email|email_url|json|path|tuple|search_url)$", callee))):
             key = const_str(node.args[0]) if node.args else None
@@ -515,6 +521,6 @@ EXTRACTORS = (
     Extractor("env-reads-js", extract_js, languages=JS, roles=_APP_ROLES,
               triggers=("process.env", "import.meta.env", "Deno.env", "Bun.env")),
     Extractor("env-reads-py", extract_py, languages=PY, roles=_APP_ROLES,
-              triggers=("environ", "getenv", "BaseSettings", "decouple")),
+              triggers=("environ", "getenv", "BaseSettings", "decouple", "dj_database_url")),
     Extractor("env-reads-prisma", extract_prisma, roles=frozenset({Role.OTHER, Role.APP}), triggers=('env("',)),
 )

@@ -85,6 +85,9 @@ def _used_as_pattern(ctx: FileContext, node: ts.Node) -> bool:
     return False
 
 
+_ENV_REF = re.compile(r"(?:process\??\.env\??\.|import\.meta\.env\??\.|Bun\.env\??\.)(\w+)")
+
+
 def _js_fallback_for(ctx: FileContext, node: ts.Node) -> str | None:
     """'http://localhost:3000' in `process.env.API_URL || '…'` → "API_URL"."""
     top = skip_wrappers_up(node)
@@ -103,11 +106,15 @@ def _js_fallback_for(ctx: FileContext, node: ts.Node) -> str | None:
             if m:
                 return m.group(1)
     if parent.type == "ternary_expression" and parent.child_by_field_name("alternative") == top:
-        # `process.env.X ? process.env.X : 'http://localhost'`: a presence test of the value it falls back from
+        # `process.env.X ? process.env.X : 'http://localhost'`, `X && X.trim() !== '' ? X : 'http://localhost'`:
+        # the test of a variable whose value the other branch uses
         cond = parent.child_by_field_name("condition")
-        m = re.fullmatch(r"\s*!*\s*process\.env\.(\w+)\s*", ctx.node_text(cond)) if cond is not None else None
-        if m:
-            return m.group(1)
+        conseq = parent.child_by_field_name("consequence")
+        if cond is not None and conseq is not None:
+            used = set(_ENV_REF.findall(ctx.node_text(conseq)))
+            for name in _ENV_REF.findall(ctx.node_text(cond)):
+                if name in used:
+                    return name
     if parent.type == "arguments":
         call = parent.parent
         fn = call.child_by_field_name("function") if call is not None else None
@@ -129,7 +136,16 @@ def _js_fallback_for(ctx: FileContext, node: ts.Node) -> str | None:
 
 # ----------------------------------------------------------------------------------------- Python
 
-_PY_ENV_GETTERS = {"os.getenv", "getenv", "os.environ.get", "environ.get", "config", "env", "env.str", "env.url"}
+# A branch taken only in CI or under the test runner: `if os.environ.get("GITHUB_WORKFLOW"):`,
+# `if "test" in sys.argv:`, `if "pytest" in sys.modules:` (not when negated).
+_CI_TEST = re.compile(
+    r"^(?!.*\bnot\b).*(['\"](CI|GITHUB_WORKFLOW|GITHUB_ACTIONS|GITLAB_CI|CIRCLECI|TRAVIS|BUILDKITE|"
+    r"PYTEST_CURRENT_TEST|PYTEST_VERSION)['\"]|['\"]test['\"]\s+in\s+sys\.argv|sys\.argv\[1\]\s*==\s*['\"]test['\"]"
+    r"|['\"]pytest['\"]\s+in\s+sys\.modules)", re.S)
+_PY_ENV_GETTERS = {"os.getenv", "getenv", "os.environ.get", "environ.get", "config", "env", "env.str", "env.url",
+                   "env.db", "env.db_url", "env.cache", "env.cache_url"}
+# dj_database_url.config(default="postgres://localhost/app") reads DATABASE_URL (or env="…")
+_DB_URL_CONFIG = re.compile(r"(^|\.)(dj_database_url|db_url)\.config$")
 
 
 class _PyUrls(ast.NodeVisitor):
@@ -148,7 +164,7 @@ class _PyUrls(ast.NodeVisitor):
         test = ast.unparse(node.test)
         is_main = "__name__" in test and "__main__" in test
         is_dev = bool(re.search(r"\b(DEBUG|debug|DEV|is_dev|development|TESTING|is_local)\b", test)) and \
-            not re.search(r"not\s+(settings\.)?DEBUG|production", test)
+            not re.search(r"not\s+(settings\.)?DEBUG|production", test) or _CI_TEST.search(test) is not None
         self.stack.append(node)
         self.visit(node.test)
         self.main_guard += is_main
@@ -186,6 +202,11 @@ class _PyUrls(ast.NodeVisitor):
                         any(k.arg == "default" and k.value is node for k in anc.keywords)
                     if is_default and isinstance(first, ast.Constant) and isinstance(first.value, str):
                         fallback = first.value
+                elif callee and _DB_URL_CONFIG.search(callee) and any(k.arg == "default" and k.value is node
+                                                                      for k in anc.keywords):
+                    env_kw = next((k.value for k in anc.keywords if k.arg == "env"), None)
+                    fallback = env_kw.value if isinstance(env_kw, ast.Constant) and isinstance(env_kw.value, str) \
+                        else "DATABASE_URL"
                 for k in anc.keywords:
                     if k.value is node or node in ast.walk(k.value):
                         key = key or k.arg
