@@ -210,8 +210,12 @@ def near_miss(name: str, candidates: set[str]) -> str | None:
         if len(cparts) != len(parts):
             continue
         differing = [(a, b) for a, b in zip(parts, cparts) if a != b]
-        # one word misspelled, and by letters (DATABSE/DATABASE), not a different word (URL/URI, KEY/KEYS)
+        # one word misspelled, and by letters (DATABSE/DATABASE), not a different word (URL/URI, KEY/KEYS,
+        # NAME/USERNAME: one word inside the other is another word)
         if len(differing) == 1 and min(len(differing[0][0]), len(differing[0][1])) >= 4:
+            a, b = differing[0]
+            if a in b or b in a:
+                continue
             return cand
     return None
 
