@@ -178,10 +178,15 @@ def test_manifests(path):
 
 @pytest.mark.parametrize("path", [
     "README.md", "docs/setup.md", "docs/deploy.rst", "CHANGELOG.md", "LICENSE", "CONTRIBUTING.md",
-    "docs/conf.py", "docs/examples/server.js", "notes.txt",
+    "docs/conf.py", "docs/examples/server.js", "notes.txt", "src/docs/components.yml", "api/doc/openapi.json",
+    "openapi.yaml", "swagger.json", "api/openapi.v2.yml",
 ])
 def test_docs(path):
     assert role(path) is DOCS
+
+
+def test_code_of_a_nested_docs_folder_is_still_code():
+    assert role("src/docs/swaggerDef.js") is APP
 
 
 def test_test_folders_win_over_names_that_look_like_app_code():

@@ -71,6 +71,7 @@ _MANIFEST_FILE = re.compile(
 _ENV_EXAMPLE = re.compile(r"(^|[./_-])(example|sample|template|dist|defaults|tmpl|tpl)([._-]|$)", re.I)
 # A dotenv sample under a name of its own: `env-example`, `env-example-document`, `.env-sample`, `env_template`.
 _ENV_SAMPLE_NAME = re.compile(r"^\.?env[-_](example|sample|template|dist|defaults)([-_.][\w.-]*)?$")
+_OPENAPI_FILE = re.compile(r"^(openapi|swagger)([.-][\w.-]*)?\.(ya?ml|json)$")
 _DOC_NAMES = {"license", "licence", "changelog", "contributing", "authors", "notice", "copying", "security",
               "code_of_conduct", "history", "readme"}
 # Settings modules for a developer's machine: settings/dev.py, settings/local.py, config/development.js,
@@ -121,6 +122,11 @@ def role_of(rel: str, language: Language, text: str = "") -> Role:
     # So is a top-level examples/ folder of a library or monorepo: demos, not the deployed app.
     if language is Language.MARKDOWN or (name.split(".")[0] in _DOC_NAMES and not language.is_code) or dirs[:1] in (
             ["docs"], ["doc"], ["examples"], ["example"], ["samples"]):
+        return Role.DOCS
+    # Data files of a docs folder anywhere (src/docs/components.yml) and OpenAPI/Swagger specs: API
+    # documentation whose `example:` values are not the app's configuration.
+    if not language.is_code and language is not Language.SHELL and (
+            any(d in ("docs", "doc", "apidoc", "api-docs") for d in dirs) or _OPENAPI_FILE.match(name)):
         return Role.DOCS
     if _DEV_CONFIG_FILE.match(name) or ".devcontainer" in dirs or (dirs and dirs[0] in ("dev", "local-dev")):
         return Role.DEV_CONFIG

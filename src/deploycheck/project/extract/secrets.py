@@ -94,6 +94,8 @@ _PROVIDERS = frozenset({
 # Public by design, or not a credential at all.
 _PUBLIC_WORDS = frozenset({"public", "publishable", "anon", "pub", "example", "sample", "dummy", "fake",
                            "mock", "placeholder", "test", "site", "recaptcha", "turnstile"})
+# The credential scope of an AWS Signature V4 (X-Amz-Credential): the access key id is public there.
+_SIGV4_SCOPE = re.compile(r"(/|%2F)\d{8}(/|%2F)[a-z0-9-]+(/|%2F)[a-z0-9-]+(/|%2F)aws4_request", re.I)
 _WEAK_PROVIDERS = frozenset({"google", "firebase", "mapbox", "maps", "sentry", "gmaps", "posthog",
                              "amplitude", "mixpanel", "segment", "algolia"})
 _NON_SECRET_LAST = frozenset("""
@@ -646,6 +648,9 @@ class _Scan:
             return False
         if end < len(text) and _TOKEN_CHAR.match(text[end]) and p.kind in ("aws-access-key-id", "twilio-api-key", "google-api-key"):
             return False
+        if p.kind == "aws-access-key-id" and _SIGV4_SCOPE.match(text, end):
+            self.taken.append((start, end))   # not a secret by any other rule either
+            return True    # AKIA…/20220405/eu-central-1/s3/aws4_request: the key id every presigned URL shows
         value = text[start:end]
         if p.kind == "openai-api-key" and value.startswith("sk-ant-"):
             return False
@@ -682,6 +687,10 @@ class _Scan:
             return True
         if name and _PUBLIC_PREFIX.match(name):
             return True
+        words = _words(name) if name else ()
+        if any(w in ("map", "maps", "gmap", "gmaps", "embed") for w in words) and \
+                not any(w in ("server", "backend", "secret", "private", "geocode", "geocoding") for w in words):
+            return True   # GOOGLE_MAP_API_KEY: the Maps JavaScript key every page that shows a map carries
         return self.ctx.path.lower().endswith((".html", ".htm", ".vue", ".svelte", ".jsx", ".tsx", ".astro"))
 
     def name_before(self, pos: int) -> str | None:
