@@ -98,6 +98,8 @@ RUNTIME_PROVIDED = frozenset({
 _CLIENT_PREFIX = re.compile(r"^(NEXT_PUBLIC_|VITE_|REACT_APP_|EXPO_PUBLIC_|GATSBY_|NUXT_PUBLIC_|PUBLIC_)")
 _SECRET_NAME = re.compile(r"(SECRET|PRIVATE|PASSWORD|PASSWD|SERVICE_ROLE|_TOKEN$|TOKEN_|API_KEY$|_KEY$|CREDENTIAL)", re.I)
 _PUBLIC_KEY_NAME = re.compile(r"(PUBLISHABLE|PUBLIC_KEY|ANON_KEY|SITE_KEY|MEASUREMENT_ID|CLIENT_ID|DSN|APP_ID|PROJECT_ID)", re.I)
+# A name that says public past the framework prefix: VITE_STYTCH_PUBLIC_TOKEN, STRIPE_PUBLIC_KEY.
+_PUBLIC_WORD = re.compile(r"(^|_)PUBLIC(_|$)", re.I)
 # Settings about a secret rather than the secret: ACCESS_TOKEN_MINUTES, JWT_SECRET_FILE, API_KEY_HEADER.
 _SECRET_SETTING = re.compile(r"_(MINUTES|SECONDS|HOURS|DAYS|TTL|EXPIRY|EXPIRES|EXPIRES_IN|LIFETIME|LENGTH|SIZE|"
                              r"COUNT|FILE|PATH|HEADER|ALGORITHM|ALG|ISSUER|AUDIENCE|ENABLED|DISABLED|ID|NAME)$", re.I)
@@ -114,7 +116,8 @@ _READ_ROLES = READ_ROLES
 def is_secret_name(name: str) -> bool:
     """A name that says it holds a credential (…_SECRET, …_API_KEY, …_TOKEN), minus the keys that are
     public by design (publishable/anon/site keys, DSNs, client ids)."""
-    return bool(_SECRET_NAME.search(name)) and not _PUBLIC_KEY_NAME.search(name) and not _SECRET_SETTING.search(name)
+    return bool(_SECRET_NAME.search(name)) and not _PUBLIC_KEY_NAME.search(name) and not _SECRET_SETTING.search(name) \
+        and not _PUBLIC_WORD.search(_CLIENT_PREFIX.sub("", name))
 
 
 def is_public_name(name: str) -> bool:
