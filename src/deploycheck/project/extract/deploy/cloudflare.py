@@ -60,9 +60,12 @@ def run(ctx: FileContext, facts: FileFacts) -> None:
             settings=dedupe(_settings(ctx, as_dict(spec), liner(("env", ename)))), opaque=True))
     cmds = Commands(ctx)
     cmds.add(as_dict(data.get("build")).get("command"), liner(("build",))("command"), "build")
+    # A Worker runs on workerd, whose behaviour `compatibility_date` pins: no Node version to drift.
+    date = scalar(data.get("compatibility_date"))
     facts.deploy.append(DeployConfig(
         platform="cloudflare", path=ctx.path, location=Location(ctx.path, 1), commands=tuple(cmds.items),
-        command_kinds=tuple(cmds.kinds), runtime=None, environments=tuple(dict.fromkeys(envs))))
+        command_kinds=tuple(cmds.kinds), runtime=f"workerd {date}" if date else None,
+        environments=tuple(dict.fromkeys(envs))))
 
 
 EXTRACTORS = (
