@@ -66,6 +66,7 @@ def test_application_code(path):
     "cypress/support/commands.js", "playwright/fixtures.ts", "src/setupTests.js", "jest.setup.js",
     "src/__mocks__/fs.js", "tests/fixtures/users.json", "spec/models/user_spec.js",
     "src/components/Button.stories.tsx", "tests/e2e/seed.sql", "integration-tests/api.js",
+    "jest-helpers/azure-http-function-v3-event.js", "src/test-helpers/db.ts", "test_utils/factories.py",
 ])
 def test_tests(path):
     assert role(path) is TEST
@@ -179,7 +180,7 @@ def test_manifests(path):
 @pytest.mark.parametrize("path", [
     "README.md", "docs/setup.md", "docs/deploy.rst", "CHANGELOG.md", "LICENSE", "CONTRIBUTING.md",
     "docs/conf.py", "docs/examples/server.js", "notes.txt", "src/docs/components.yml", "api/doc/openapi.json",
-    "openapi.yaml", "swagger.json", "api/openapi.v2.yml",
+    "openapi.yaml", "swagger.json", "api/openapi.v2.yml", "examples/lambda/packages/api/.env.production",
 ])
 def test_docs(path):
     assert role(path) is DOCS

@@ -38,6 +38,9 @@ _NAME_LANG = {
 _TEST_DIRS = {"test", "tests", "__tests__", "__test__", "spec", "specs", "e2e", "cypress", "playwright",
               "__mocks__", "__fixtures__", "fixtures", "testdata", "test_data", "testing", "integration-tests",
               "test-utils", "mocks", "stories", "__snapshots__"}
+# Helpers only tests import: jest-helpers/, test-helpers/, test_utils/, testsupport/, e2e-fixtures/.
+_TEST_HELPER_DIR = re.compile(r"^(test|tests|jest|vitest|spec|e2e|mocha)[-_]?(helpers?|utils?|support|setup|fixtures|"
+                              r"mocks|data|lib|common)$")
 _TEST_FILE = re.compile(
     r"(\.(test|spec|e2e|cy|stories)\.[cm]?[jt]sx?$)|(^test_.*\.py$)|(_test\.py$)|(^tests?\.py$)|(^conftest\.py$)"
     r"|(^(jest|vitest|test)\.setup\.[cm]?[jt]s$)|(^setup[-_]?tests?\.[cm]?[jt]s$)")
@@ -111,12 +114,14 @@ def role_of(rel: str, language: Language, text: str = "") -> Role:
     if _CI_PATHS.match(rel.lower()):
         return Role.CI
     if language is Language.DOTENV or name.startswith(".env"):
+        if dirs[:1] in (["docs"], ["doc"], ["examples"], ["example"], ["samples"]):
+            return Role.DOCS   # examples/lambda-app/.env.production belongs to a demo, not to this deploy
         if _ENV_EXAMPLE.search(name.replace(".env", "", 1) if name.startswith(".env") else name):
             return Role.ENV_EXAMPLE
         if re.match(r"^\.env\.(development|dev|test|testing|ci)(\.local)?$", name):
             return Role.DEV_CONFIG
         return Role.ENV_FILE
-    if any(d in _TEST_DIRS for d in dirs) or _TEST_FILE.search(name):
+    if any(d in _TEST_DIRS or _TEST_HELPER_DIR.match(d) for d in dirs) or _TEST_FILE.search(name):
         return Role.TEST
     # Code under a top-level docs/ folder is documentation (Sphinx conf.py, snippets), never deployed.
     # So is a top-level examples/ folder of a library or monorepo: demos, not the deployed app.
