@@ -198,8 +198,12 @@ def _is_k8s(text: str) -> bool:
 
 
 def is_client_side(rel: str, language: Language, text: str) -> bool:
-    """Code that ships to the browser as a whole file (a 'use client' module)."""
+    """Code that ships to the browser as a whole file (a 'use client' module, a script under static/)."""
     if not language.is_js:
         return False
     head = text.lstrip()[:40]
-    return head.startswith(("'use client'", '"use client"'))
+    if head.startswith(("'use client'", '"use client"')):
+        return True
+    # served as a file to the browser: Django/Flask static/, Express public/, ASP.NET wwwroot/
+    dirs = rel.lower().split("/")[:-1]
+    return any(d in ("static", "staticfiles", "public", "wwwroot") for d in dirs)
