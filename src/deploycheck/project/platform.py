@@ -108,8 +108,11 @@ def detect(project: Project) -> Platform | None:
         if why not in evidence[pid]:
             evidence[pid].append(why)
 
+    # a compose file that starts only backing services (a local database) runs no app: not a deploy target
+    with_app = {s.path for s in project.env_sources if s.kind == "compose"}
+    infra_only = {d.path for d in project.deploy if d.platform == "compose" and d.dev_only and d.path not in with_app}
     for f in project.files:
-        if f.role in (Role.TEST, Role.DOCS, Role.DEV_CONFIG):
+        if f.role in (Role.TEST, Role.DOCS, Role.DEV_CONFIG) or f.path in infra_only:
             continue
         for rx, pid, weight, roles in _FILES:
             if rx.search(f.path) and (roles is None or f.role in roles):
