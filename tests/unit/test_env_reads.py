@@ -75,3 +75,12 @@ def test_dj_database_url_config_reads_database_url_or_its_env_argument():
             'B = dj_database_url.config(env="REPLICA_URL")\n')
     facts = extract_source("mysite/settings.py", Source(text, text.encode(), 3, None))
     assert [(r.name, r.has_default) for r in facts.env_reads] == [("DATABASE_URL", True), ("REPLICA_URL", False)]
+
+
+def test_python_value_tested_before_use_through_a_nested_default():
+    text = ('import os\n'
+            'REDIS_URL = os.environ.get("REDIS_TLS_URL", os.environ.get("REDIS_URL"))\n'
+            'if REDIS_URL:\n'
+            '    CACHES = REDIS_URL\n')
+    got = {name: only for _, name, cond, only in reads("app/settings.py", text)}
+    assert got == {"REDIS_TLS_URL": ("REDIS_TLS_URL",), "REDIS_URL": ("REDIS_URL",)}

@@ -320,9 +320,14 @@ class _PyVisitor(ast.NodeVisitor):
                 break
             child = anc
         # `X = os.getenv("X")` … `if X:`: a value the code tests before it relies on it
-        parent = self.parents[-1] if self.parents else None
+        # (through `os.environ.get("A", os.environ.get("B"))` and `os.getenv("A") or os.getenv("B")`)
+        cur, i = node, len(self.parents) - 1
+        while i >= 0 and (isinstance(self.parents[i], ast.BoolOp) or (
+                isinstance(self.parents[i], ast.Call) and (dotted(self.parents[i].func) or "") in _GETTERS)):
+            cur, i = self.parents[i], i - 1
+        parent = self.parents[i] if i >= 0 else None
         if name and isinstance(node, ast.Call) and isinstance(parent, (ast.Assign, ast.AnnAssign)) and \
-                parent.value is node:
+                parent.value is cur:
             targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
             if any(_target_name(t) in self.tested_names for t in targets):
                 out.append(name)
