@@ -136,7 +136,7 @@ def test_env_files(path):
 
 @pytest.mark.parametrize("path", [
     ".env.example", ".env.sample", ".env.template", ".env.dist", "env.example", ".env.local.example",
-    "deploy/env.example", ".env.production.example", "example.env", "env-example-relational", ".env-sample",
+    "deploy/env.example", ".env.production.example", "example.env", "env-example-relational", ".env-sample", ".dev.vars.example", "api/.dev.vars.template",
     "config/env_template",
 ])
 def test_example_env_files(path):
@@ -146,7 +146,7 @@ def test_example_env_files(path):
 @pytest.mark.parametrize("path,text", [
     ("vite.config.ts", ""), ("vitest.config.ts", ""), ("jest.config.js", ""), ("playwright.config.ts", ""),
     ("cypress.config.ts", ""), ("webpack.config.js", ""), ("webpack.dev.js", ""), ("nodemon.json", ""),
-    ("karma.conf.js", ""), (".env.development", ""), (".env.test", ""), (".env.development.local", ""),
+    ("karma.conf.js", ""), (".env.development", ""), (".dev.vars", ""), (".env.test", ""), (".env.development.local", ""),
     ("docker-compose.dev.yml", "services: {}\n"), ("docker-compose.override.yml", "services: {}\n"),
     ("compose.local.yaml", "services: {}\n"), (".devcontainer/devcontainer.json", "{}"),
     ("src/setupProxy.js", ""), (".mocharc.json", ""),

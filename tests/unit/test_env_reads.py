@@ -84,3 +84,11 @@ def test_python_value_tested_before_use_through_a_nested_default():
             '    CACHES = REDIS_URL\n')
     got = {name: only for _, name, cond, only in reads("app/settings.py", text)}
     assert got == {"REDIS_TLS_URL": ("REDIS_TLS_URL",), "REDIS_URL": ("REDIS_URL",)}
+
+
+def test_worker_context_env_reads_in_hono_and_durable_object_files_only():
+    text = ("import { Hono } from 'hono'\n"
+            "app.get('/', (c) => c.json({ a: c.env.API_KEY, b: c.env.incoming }))\n"
+            "class Counter extends DurableObject { f() { return this.env.KV.get('x') } }\n")
+    assert [(line, name) for line, name, _, _ in reads("src/index.ts", text)] == [(2, "API_KEY"), (3, "KV")]
+    assert reads("src/other.ts", "const k = c.env.API_KEY;\n") == []   # no Hono/Workers import: some other `c`

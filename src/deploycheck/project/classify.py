@@ -95,8 +95,8 @@ def language_of(rel: str) -> Language:
         return Language.DOCKERFILE
     if low == ".env" or low.startswith(".env.") or low.endswith(".env") or low in ("env", "env.example", "env.sample"):
         return Language.DOTENV
-    if _ENV_SAMPLE_NAME.match(low):
-        return Language.DOTENV      # env-example-relational, .env-sample, env_template.local
+    if _ENV_SAMPLE_NAME.match(low) or low == ".dev.vars" or low.startswith(".dev.vars."):
+        return Language.DOTENV      # env-example-relational, .env-sample, wrangler's .dev.vars(.example)
     if low.startswith("requirements") and low.endswith((".txt", ".in")):
         return Language.TEXT
     dot = low.rfind(".")
@@ -118,8 +118,8 @@ def role_of(rel: str, language: Language, text: str = "") -> Role:
             return Role.DOCS   # examples/lambda-app/.env.production belongs to a demo, not to this deploy
         if _ENV_EXAMPLE.search(name.replace(".env", "", 1) if name.startswith(".env") else name):
             return Role.ENV_EXAMPLE
-        if re.match(r"^\.env\.(development|dev|test|testing|ci)(\.local)?$", name):
-            return Role.DEV_CONFIG
+        if re.match(r"^\.env\.(development|dev|test|testing|ci)(\.local)?$", name) or name == ".dev.vars":
+            return Role.DEV_CONFIG   # .dev.vars: `wrangler dev` only
         return Role.ENV_FILE
     if any(d in _TEST_DIRS or _TEST_HELPER_DIR.match(d) for d in dirs) or _TEST_FILE.search(name):
         return Role.TEST

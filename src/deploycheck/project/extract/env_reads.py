@@ -63,6 +63,17 @@ _JS_QUERY = """
   (#eq? @_b "Bun") (#eq? @_e6 "env")) @bun
 """
 
+# Cloudflare Workers / Hono: bindings and secrets arrive on the context, `c.env.API_KEY`, `this.env.KV`.
+_WORKER_QUERY = """
+(member_expression
+  object: (member_expression object: [(identifier) (this)] @_o property: (property_identifier) @_env)
+  property: (property_identifier) @name
+  (#eq? @_env "env")) @read
+"""
+_WORKER_FILE = re.compile(r"""from\s+['"](hono|hono/[\w-]+|cloudflare:workers|@cloudflare/workers-types)['"]"""
+                          r"|\bextends\s+(DurableObject|WorkerEntrypoint|WorkflowEntrypoint)\b")
+_BINDING_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
+
 _CALL_QUERY = """
 (call_expression function: (identifier) @fn arguments: (arguments . (string) @arg)) @call
 """
@@ -90,7 +101,8 @@ def _js_read(ctx: FileContext, node: ts.Node, name: str | None, how: str, out: F
         conditional=conditional, only_if=() if conditional else _js_only_if(ctx, node)))
 
 
-_JS_ENV_NAME = re.compile(r"(!\s*)?(?:process\??\.env\??\.|import\.meta\.env\??\.|Bun\.env\??\.)(\w+)"
+_JS_ENV_NAME = re.compile(r"(!\s*)?(?:process\??\.env\??\.|import\.meta\.env\??\.|Bun\.env\??\.|"
+                          r"\b(?:c|ctx|context|this)\.env\??\.)(\w+)"
                           r"|(!\s*)?process\??\.env\??\.?\[\s*['\"`](\w+)['\"`]\s*\]")
 _JS_ABSENT_CMP = re.compile(r"^\s*(===?|!==?)\s*(undefined|null|''|\"\")")
 
@@ -168,6 +180,19 @@ def extract_js(ctx: FileContext, out: FileFacts) -> None:
         elif "bun" in c:
             _js_read(ctx, c["bun"][0], ctx.node_text(c["bname"][0]), "Bun.env", out)
     _wrapper_calls(ctx, wrappers, out)
+    if _WORKER_FILE.search(ctx.text):
+        _worker_reads(ctx, out)
+
+
+def _worker_reads(ctx: FileContext, out: FileFacts) -> None:
+    """`c.env.STRIPE_KEY` in a Hono handler, `this.env.TODOS` in a Durable Object: what wrangler's vars,
+    secrets and bindings provide. Only upper-case names: Node adapters put other things on `c.env`."""
+    for _, c in ctx.matches(_WORKER_QUERY):
+        obj = ctx.node_text(c["_o"][0])
+        name = ctx.node_text(c["name"][0])
+        if obj not in ("c", "ctx", "context", "this") or not _BINDING_NAME.match(name):
+            continue
+        _js_read(ctx, c["read"][0], name, "worker env", out)
 
 
 def _wrapper_function(ctx: FileContext, node: ts.Node, index: ts.Node) -> tuple[str, bool] | None:
@@ -524,7 +549,7 @@ _APP_ROLES = frozenset({Role.APP, Role.MIGRATION, Role.BUILD_CONFIG, Role.SCRIPT
 
 EXTRACTORS = (
     Extractor("env-reads-js", extract_js, languages=JS, roles=_APP_ROLES,
-              triggers=("process.env", "import.meta.env", "Deno.env", "Bun.env")),
+              triggers=("process.env", "import.meta.env", "Deno.env", "Bun.env", "c.env.", "this.env.", "ctx.env.")),
     Extractor("env-reads-py", extract_py, languages=PY, roles=_APP_ROLES,
               triggers=("environ", "getenv", "BaseSettings", "decouple", "dj_database_url")),
     Extractor("env-reads-prisma", extract_prisma, roles=frozenset({Role.OTHER, Role.APP}), triggers=('env("',)),

@@ -22,6 +22,12 @@ _BINDINGS = ("kv_namespaces", "d1_databases", "r2_buckets", "queues", "services"
              "analytics_engine_datasets", "ai", "browser", "durable_objects")
 
 
+def _binding_line(ctx: FileContext, name: str) -> int | None:
+    """The line of `binding = "NAME"` / `"binding": "NAME"` (array-of-tables entries have no key line)."""
+    m = re.search(r"""["']?(binding|name)["']?\s*[=:]\s*["']""" + re.escape(name) + r"""["']""", ctx.text)
+    return ctx.text.count("\n", 0, m.start()) + 1 if m else None
+
+
 def _settings(ctx: FileContext, spec: dict, line: Any) -> list[EnvSetting]:
     out = [setting(ctx, str(k), line("vars", k), v) for k, v in as_dict(spec.get("vars")).items()]
     for b in _BINDINGS:
@@ -30,7 +36,7 @@ def _settings(ctx: FileContext, spec: dict, line: Any) -> list[EnvSetting]:
         for entry in entries:
             name = scalar(as_dict(entry).get("binding") or as_dict(entry).get("name"))
             if name:
-                out.append(setting(ctx, name, line(b), b, kind="from-service"))
+                out.append(setting(ctx, name, _binding_line(ctx, name) or line(b), b, kind="from-service"))
     return out
 
 
