@@ -25,7 +25,11 @@ _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _CLIENT_PREFIXES = ("NEXT_PUBLIC_", "VITE_", "REACT_APP_", "EXPO_PUBLIC_", "PUBLIC_", "GATSBY_", "NUXT_PUBLIC_")
 # Name-based wrappers imported from elsewhere: getEnv('X'), requireEnv('X'), env('X'), mustEnv('X')
 _WRAPPER_NAME = re.compile(r"^(get|require|required|must|read|load)?_?(env|Env|ENV)(Var|Variable|OrThrow|OrDefault)?$"
-                           r"|^(requireEnv|getEnv|mustGetEnv|envOrThrow|requiredEnv|getRequiredEnv|env)$")
+                           r"|^(requireEnv|getEnv|mustGetEnv|envOrThrow|requiredEnv|getRequiredEnv|env)$"
+                           # mandatoryEnv, integerEnv, booleanEnv, mandatoryIntegerEnv, optionalEnv, envInt, envBool
+                           r"|^[a-z][A-Za-z]*Env$|^env(Int|Integer|Number|Num|Bool|Boolean|Str|String|List|Array|Json|Url|"
+                           r"Required|Optional)$")
+_RAISING_WRAPPER = re.compile(r"^(require|required|must|mandatory|strict)|OrThrow$|Required", re.I)
 
 # ----------------------------------------------------------------------------------------- JS
 
@@ -231,8 +235,9 @@ def _wrapper_calls(ctx: FileContext, wrappers: dict[str, bool], out: FileFacts) 
         args = call.child_by_field_name("arguments")
         second = args.named_children[1] if args is not None and args.named_child_count > 1 else None
         has_default, default_node = (True, second) if second is not None else default_of(ctx, call)
+        raises = wrappers.get(fn, bool(_RAISING_WRAPPER.search(fn))) and not has_default
         _js_read(ctx, call, value, f"wrapper:{fn}", out, default_node=default_node, has_default=has_default,
-                 raises=wrappers.get(fn, False) and not has_default)
+                 raises=raises)
 
 
 def _destructured(ctx: FileContext, pattern: ts.Node, out: FileFacts) -> None:
@@ -549,7 +554,8 @@ _APP_ROLES = frozenset({Role.APP, Role.MIGRATION, Role.BUILD_CONFIG, Role.SCRIPT
 
 EXTRACTORS = (
     Extractor("env-reads-js", extract_js, languages=JS, roles=_APP_ROLES,
-              triggers=("process.env", "import.meta.env", "Deno.env", "Bun.env", "c.env.", "this.env.", "ctx.env.")),
+              triggers=("process.env", "import.meta.env", "Deno.env", "Bun.env", "c.env.", "this.env.", "ctx.env.",
+                        "Env(", "env(")),
     Extractor("env-reads-py", extract_py, languages=PY, roles=_APP_ROLES,
               triggers=("environ", "getenv", "BaseSettings", "decouple", "dj_database_url")),
     Extractor("env-reads-prisma", extract_prisma, roles=frozenset({Role.OTHER, Role.APP}), triggers=('env("',)),
