@@ -180,7 +180,12 @@ def _names_in(sources: Sequence[EnvSource], *, build_only: bool = False) -> set[
 
 
 def production_sources(project: Project) -> list[EnvSource]:
-    return [s for s in project.env_sources if s.environment == "production"]
+    return [s for s in project.env_sources if s.environment == "production" and s.kind != "inline"]
+
+
+def inlined_names(project: Project) -> set[str]:
+    """Names the build inlines into every bundle (next.config `env: {…}`): provided, server and browser."""
+    return {st.name for s in project.env_sources if s.kind == "inline" for st in s.settings}
 
 
 def has_production_config(project: Project) -> bool:
@@ -233,6 +238,8 @@ def find(project: Project, ctx) -> Iterator[Finding]:
             continue
         by_name[r.name].append(r)
 
+    inlined = inlined_names(project)
+    by_name = {n: rs for n, rs in by_name.items() if n not in inlined}
     yield from _client_side(project, by_name)
 
     prod = production_sources(project)

@@ -79,9 +79,14 @@ def _production_env_file(project: Project, path: str) -> bool:
 
 
 def find(project: Project, ctx) -> Iterator[Finding]:
+    # a value only the build sees (a builder stage's ENV DATABASE_URL=…dummy, an ARG): nothing connects to it
+    build_only = {(st.location.path, st.location.line) for s in project.env_sources for st in s.settings
+                  if st.build_only}
     for url in project.urls:
         role = project.role(url)
         if role not in _PRODUCTION_ROLES or not url.is_local:
+            continue
+        if role is Role.DEPLOY_CONFIG and (url.location.path, url.location.line) in build_only:
             continue
         if role is Role.ENV_FILE and not _production_env_file(project, url.location.path or ""):
             continue

@@ -58,11 +58,25 @@ def extract_js(ctx: FileContext, out: FileFacts) -> None:
         callee = callee_of_argument(ctx, node)
         if callee and _LOG_CALLEE.search(callee):
             continue
+        if _url_base_argument(ctx, node):
+            continue
         fallback = _js_fallback_for(ctx, node)
         lit = _host_literal(ctx, value, ctx.loc(node), fallback_for=fallback, key=key_of(ctx, node),
                             callee=callee, in_dev_branch=in_dev_context(ctx, node))
         if lit is not None:
             out.urls.append(lit)
+
+
+def _url_base_argument(ctx: FileContext, node: ts.Node) -> bool:
+    """`new URL(path, 'https://localhost')`: a base to parse a relative URL against, never requested."""
+    parent = node.parent
+    if parent is None or parent.type != "arguments" or parent.named_child_count < 2 or parent.named_children[1] != node:
+        return False
+    call = parent.parent
+    if call is None or call.type != "new_expression":
+        return False
+    ctor = call.child_by_field_name("constructor")
+    return ctor is not None and ctx.node_text(ctor) == "URL"
 
 
 def _used_as_pattern(ctx: FileContext, node: ts.Node) -> bool:
@@ -103,6 +117,10 @@ def _js_fallback_for(ctx: FileContext, node: ts.Node) -> str | None:
             if m:
                 return m.group(1) or m.group(2)
             m = re.search(r"\b\w*[Ee]nv\w*\(\s*['\"`](\w+)['\"`]", ctx.node_text(left))
+            if m:
+                return m.group(1)
+            # `NEXT_PUBLIC_WEBAPP_URL() || 'http://localhost:3000'`: an accessor named after its variable
+            m = re.fullmatch(r"\s*(?:\w+\.)?([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)(?:\(\s*\))?\s*", ctx.node_text(left))
             if m:
                 return m.group(1)
     if parent.type == "ternary_expression" and parent.child_by_field_name("alternative") == top:
