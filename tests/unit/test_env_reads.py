@@ -92,3 +92,13 @@ def test_worker_context_env_reads_in_hono_and_durable_object_files_only():
             "class Counter extends DurableObject { f() { return this.env.KV.get('x') } }\n")
     assert [(line, name) for line, name, _, _ in reads("src/index.ts", text)] == [(2, "API_KEY"), (3, "KV")]
     assert reads("src/other.ts", "const k = c.env.API_KEY;\n") == []   # no Hono/Workers import: some other `c`
+
+
+def test_js_bound_value_tested_before_use_and_presence_tests_through_boolean_and_or():
+    text = ("function ip(h) {\n  const custom = process.env.CLIENT_IP_HEADER;\n  return custom ? h[custom] : null;\n}\n"
+            "function key() {\n  const k = process.env.MAIL_KEY;\n  if (!k) { throw new Error('no key'); }\n  return k;\n}\n"
+            "const on = Boolean(process.env.CLICKHOUSE_URL);\n"
+            "if (process.env.A || process.env.B) { run(); }\n")
+    got = {name: (cond, only) for _, name, cond, only in reads("src/lib.js", text)}
+    assert got == {"CLIENT_IP_HEADER": (False, ("CLIENT_IP_HEADER",)), "MAIL_KEY": (False, ()),
+                   "CLICKHOUSE_URL": (True, ()), "A": (True, ()), "B": (True, ())}

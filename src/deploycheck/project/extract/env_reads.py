@@ -17,7 +17,7 @@ import tree_sitter as ts
 from deploycheck.project.extract import Extractor, JS, PY
 from deploycheck.project.extract._pyast import const_str, dotted, keyword
 from deploycheck.project.extract._js import (default_of, enclosing_function, function_name, is_condition,
-                                             literal_text, string_value)
+                                             literal_text, skip_wrappers_up, string_value)
 from deploycheck.project.model import EnvRead, FileFacts, Role
 from deploycheck.project.parse import FileContext
 
@@ -150,7 +150,32 @@ def _js_only_if(ctx: FileContext, node: ts.Node) -> tuple[str, ...]:
             if op is not None and op.type == "&&" and left is not None and child == n.child_by_field_name("right"):
                 out.extend(_js_tested(ctx, left)[0])
         child, n = n, n.parent
+    if name := _js_tested_binding(ctx, node):
+        out.append(name)
     return tuple(dict.fromkeys(out))
+
+
+def _js_tested_binding(ctx: FileContext, node: ts.Node) -> str | None:
+    """`const header = process.env.CLIENT_IP_HEADER; … if (header) …`: the variable the read is bound to is
+    tested before it is relied on (and its missing case is not a throw). Returns the read's name."""
+    top = skip_wrappers_up(node)
+    decl = top.parent
+    if decl is None or decl.type != "variable_declarator" or decl.child_by_field_name("value") != top:
+        return None
+    ident = decl.child_by_field_name("name")
+    if ident is None or ident.type != "identifier":
+        return None
+    var = re.escape(ctx.node_text(ident))
+    scope = enclosing_function(node) or ctx.js_root
+    text = ctx.node_text(scope)
+    if re.search(r"\bif\s*\(\s*!\s*" + var + r"\s*\)\s*\{?\s*(throw|process\.exit)", text):
+        return None
+    tested = re.search(r"\bif\s*\(\s*!?\s*" + var + r"\s*[)&|]|(?<![.\w])" + var + r"\s*(\?\?|\|\||&&|\?(?![.?]))|"
+                       r"(?<![.\w])" + var + r"\?\.", text)
+    if not tested:
+        return None
+    m = _JS_ENV_NAME.search(ctx.node_text(node))
+    return (m.group(2) or m.group(4)) if m else None
 
 
 def extract_js(ctx: FileContext, out: FileFacts) -> None:
