@@ -81,6 +81,7 @@ _DOC_NAMES = {"license", "licence", "changelog", "contributing", "authors", "not
 # local_settings.py. Production imports settings/production.py (or base) instead.
 _DEV_SETTINGS_FILE = re.compile(r"^(dev|development|local|local_dev|ci|local_settings|settings_local|settings_dev|"
                                 r"dev_settings|development_settings|settings_development)\.(py|[cm]?[jt]s)$")
+_EXTENDS_DEV_SETTINGS = re.compile(r"^from\s+\.(dev|development|local)\s+import\s+\*", re.M)
 _SETTINGS_DIRS = {"settings", "config", "configs", "conf", "environments", "envs"}
 _SCRIPT_DIRS = {"scripts", "script", "bin", "tools", "tasks", "seeds", "seeders", "fixtures-dev", "devtools", "hack"}
 _MIGRATION_DIRS = {"migrations", "migration", "migrate", "alembic", "versions", "prisma"}
@@ -154,6 +155,8 @@ def role_of(rel: str, language: Language, text: str = "") -> Role:
     if language.is_code and _DEV_SETTINGS_FILE.match(name) and (
             "settings" in name or any(d in _SETTINGS_DIRS for d in dirs[-2:])):
         return Role.DEV_CONFIG   # settings/dev.py, config/local.js: a developer's machine only
+    if language is Language.PYTHON and any(d in _SETTINGS_DIRS for d in dirs[-1:]) and _EXTENDS_DEV_SETTINGS.search(text):
+        return Role.DEV_CONFIG   # settings/docker.py that starts `from .dev import *`: a variant of dev settings
     if any(d in _MIGRATION_DIRS for d in dirs) and (language.is_code or language is Language.SQL) \
             and not ("prisma" in dirs and "migrations" not in dirs):   # prisma/seed.ts is a script, not a migration
         return Role.MIGRATION

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import replace
 
 import tree_sitter as ts
 
@@ -178,7 +179,34 @@ def _js_tested_binding(ctx: FileContext, node: ts.Node) -> str | None:
     return (m.group(2) or m.group(4)) if m else None
 
 
+# `const enabled = Boolean(process.env.REDIS_URL)` / `= !!process.env.X`: the module switches a feature on
+# that variable, so its other reads in the module run only when it is there.
+_JS_FLAG = re.compile(r"\b(?:const|let|var)\s+[\w$]+\s*=\s*(?:Boolean\(|!!)\s*([\w.\[\]'\"\s&|()!]*?)\s*[;\n]")
+_JS_FLAG_READ = re.compile(r"process\.env\.(\w+)|process\.env\[['\"](\w+)['\"]\]")
+_PY_FLAG = re.compile(r"^\s*[\w.]+\s*=\s*bool\(\s*(?:os\.getenv|os\.environ\.get|getenv|environ\.get)\(\s*['\"](\w+)['\"]\s*\)\s*\)",
+                      re.M)
+
+
+def _feature_flags(out: FileFacts, start: int, names: set[str]) -> None:
+    """Reads of a variable the module turns into an on/off flag are optional (only_if its own name)."""
+    if not names:
+        return
+    for i in range(start, len(out.env_reads)):
+        r = out.env_reads[i]
+        if r.name in names and not r.conditional and not r.only_if:
+            out.env_reads[i] = replace(r, only_if=(r.name,))
+
+
 def extract_js(ctx: FileContext, out: FileFacts) -> None:
+    start = len(out.env_reads)
+    try:
+        _extract_js(ctx, out)
+    finally:
+        _feature_flags(out, start, {a or b for expr in _JS_FLAG.findall(ctx.text)
+                                    for a, b in _JS_FLAG_READ.findall(expr)})
+
+
+def _extract_js(ctx: FileContext, out: FileFacts) -> None:
     caps = ctx.matches(_JS_QUERY)
     wrappers: dict[str, bool] = {}   # local function name -> raises when missing
     for _, c in caps:
@@ -557,7 +585,9 @@ def _settings_fields(ctx: FileContext, cls: ast.ClassDef, out: FileFacts) -> Non
 
 
 def extract_py(ctx: FileContext, out: FileFacts) -> None:
+    start = len(out.env_reads)
     _PyVisitor(ctx, out).visit(ctx.py_tree)
+    _feature_flags(out, start, set(_PY_FLAG.findall(ctx.text)))
 
 
 _PRISMA_ENV = re.compile(r'\benv\(\s*"([A-Za-z_][A-Za-z0-9_]*)"\s*\)')

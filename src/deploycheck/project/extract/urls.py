@@ -14,8 +14,8 @@ import tree_sitter as ts
 
 from deploycheck.project.extract import Extractor, JS, PY
 from deploycheck.project.extract._pyast import dotted
-from deploycheck.project.extract._js import (callee_of_argument, in_dev_context, is_parameter_default, key_of,
-                                             skip_wrappers_up, string_value)
+from deploycheck.project.extract._js import (callee_of_argument, enclosing_function, in_dev_context,
+                                             is_parameter_default, key_of, skip_wrappers_up, string_value)
 from deploycheck.project.model import FileFacts, Language, Role, UrlLiteral
 from deploycheck.project.parse import FileContext
 from deploycheck.redact import redact_line
@@ -58,10 +58,11 @@ def extract_js(ctx: FileContext, out: FileFacts) -> None:
         callee = callee_of_argument(ctx, node)
         if callee and _LOG_CALLEE.search(callee):
             continue
-        if _url_base_argument(ctx, node):
+        key = key_of(ctx, node)
+        if _url_base_argument(ctx, node) or (key and _only_a_url_base(ctx, node, key)):
             continue
         fallback = _js_fallback_for(ctx, node)
-        lit = _host_literal(ctx, value, ctx.loc(node), fallback_for=fallback, key=key_of(ctx, node),
+        lit = _host_literal(ctx, value, ctx.loc(node), fallback_for=fallback, key=key,
                             callee=callee, in_dev_branch=in_dev_context(ctx, node))
         if lit is not None:
             out.urls.append(lit)
@@ -77,6 +78,18 @@ def _url_base_argument(ctx: FileContext, node: ts.Node) -> bool:
         return False
     ctor = call.child_by_field_name("constructor")
     return ctor is not None and ctx.node_text(ctor) == "URL"
+
+
+def _only_a_url_base(ctx: FileContext, node: ts.Node, key: str) -> bool:
+    """`const base = host ? `https://${host}` : 'https://localhost'; new URL(url, base)`: the variable the
+    literal is bound to serves only as the base of `new URL(…, base)` in its scope."""
+    if not re.fullmatch(r"[A-Za-z_$][\w$]*", key):
+        return False
+    scope = enclosing_function(node) or ctx.js_root
+    text = ctx.node_text(scope)
+    uses = len(re.findall(r"(?<![\w$.])" + re.escape(key) + r"(?![\w$])", text))
+    bases = len(re.findall(r"new\s+URL\([^()]*(?:\([^()]*\)[^()]*)*,\s*" + re.escape(key) + r"\s*\)", text))
+    return bases > 0 and uses == bases + 1      # the declaration plus the URL bases, nothing else
 
 
 def _used_as_pattern(ctx: FileContext, node: ts.Node) -> bool:
@@ -220,6 +233,10 @@ class _PyUrls(ast.NodeVisitor):
                         any(k.arg == "default" and k.value is node for k in anc.keywords)
                     if is_default and isinstance(first, ast.Constant) and isinstance(first.value, str):
                         fallback = first.value
+                elif callee and callee.endswith(".get") and len(anc.args) == 2 and anc.args[1] is node and \
+                        isinstance(anc.args[0], ast.Constant) and isinstance(anc.args[0].value, str):
+                    # SECRETS.get("cache_url", "redis://localhost:6379"): a config lookup with a laptop default
+                    fallback = anc.args[0].value
                 elif callee and _DB_URL_CONFIG.search(callee) and any(k.arg == "default" and k.value is node
                                                                       for k in anc.keywords):
                     env_kw = next((k.value for k in anc.keywords if k.arg == "env"), None)
