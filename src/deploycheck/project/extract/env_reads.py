@@ -76,7 +76,8 @@ _WORKER_QUERY = """
   (#eq? @_env "env")) @read
 """
 _WORKER_FILE = re.compile(r"""from\s+['"](hono|hono/[\w-]+|cloudflare:workers|@cloudflare/workers-types)['"]"""
-                          r"|\bextends\s+(DurableObject|WorkerEntrypoint|WorkflowEntrypoint)\b")
+                          r"|\bextends\s+(DurableObject|WorkerEntrypoint|WorkflowEntrypoint)\b"
+                          r"|\benv\??\s*:\s*(Env|Bindings|Cloudflare\.Env)\b")   # `private env: Env` (wrangler types)
 _BINDING_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 
 _CALL_QUERY = """

@@ -14,12 +14,35 @@ from deploycheck.project.extract import Extractor
 from deploycheck.project.extract.deploy._common import (Commands, as_dict, as_list, basename, dedupe,
                                                         deployed_environment, json_line, scalar, setting, tline,
                                                         toml_data, toml_lines)
-from deploycheck.project.model import DeployConfig, EnvSetting, EnvSource, FileFacts, Language, Role
+from deploycheck.project.model import DeployConfig, EnvDeclaration, EnvSetting, EnvSource, FileFacts, Language, Role
 from deploycheck.project.parse import FileContext
 
 _NAME = re.compile(r"^wrangler\.(toml|json|jsonc)$", re.I)
 _BINDINGS = ("kv_namespaces", "d1_databases", "r2_buckets", "queues", "services", "vectorize", "hyperdrive",
              "analytics_engine_datasets", "ai", "browser", "durable_objects")
+
+
+_SAMPLE = re.compile(r"^wrangler\.(example|sample|template)\.(toml|json|jsonc)$", re.I)
+
+
+def _sample(ctx: FileContext, facts: FileFacts) -> None:
+    """wrangler.example.toml: a config to copy; its vars and bindings document what the Worker needs."""
+    data = toml_data(ctx) if ctx.language is Language.TOML else ctx.json_data
+    if not isinstance(data, dict):
+        return
+    specs = [data] + [as_dict(spec) for spec in as_dict(data.get("env")).values()]
+    seen: set[str] = set()
+    for spec in specs:
+        for st in _settings(ctx, spec, lambda *keys: 1):
+            if st.name not in seen:
+                seen.add(st.name)
+                facts.env_declarations.append(EnvDeclaration(
+                    st.name, Location(ctx.path, _binding_line(ctx, st.name) or _var_line(ctx, st.name)), "env-example"))
+
+
+def _var_line(ctx: FileContext, name: str) -> int:
+    m = re.search(r"^\s*[\"']?" + re.escape(name) + r"[\"']?\s*[=:]", ctx.text, re.M)
+    return ctx.text.count("\n", 0, m.start()) + 1 if m else 1
 
 
 def _binding_line(ctx: FileContext, name: str) -> int | None:
@@ -41,6 +64,9 @@ def _settings(ctx: FileContext, spec: dict, line: Any) -> list[EnvSetting]:
 
 
 def run(ctx: FileContext, facts: FileFacts) -> None:
+    if _SAMPLE.match(basename(ctx.path)):
+        _sample(ctx, facts)
+        return
     if not _NAME.match(basename(ctx.path)):
         return
     is_toml = ctx.language is Language.TOML
