@@ -144,7 +144,7 @@ def _urls(ctx: FileContext, facts: FileFacts, tree: ast.Module) -> None:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             if not any(isinstance(t, ast.Name) and t.id == "urlpatterns" for t in targets):
                 continue
-            for val in ast.walk(node.value):
+            for val in _direct_items(node.value):   # router.urls inside include(...) was mounted above
                 if isinstance(val, ast.Attribute) and val.attr == "urls" and dotted(val.value) in drf_routers:
                     for prefix, vs, line in drf_routers[dotted(val.value)]:
                         _router_routes(routes, path, rid, prefix, vs, Location(path, line, 1))
@@ -153,6 +153,16 @@ def _urls(ctx: FileContext, facts: FileFacts, tree: ast.Module) -> None:
     facts.routes.extend(routes)
     facts.extra.setdefault(EXTRA_ROUTERS, []).append(Router(rid, "django", local="urlpatterns", line=1))
     facts.extra.setdefault(EXTRA_MOUNTS, []).extend(mounts)
+
+
+def _direct_items(value: ast.AST) -> list[ast.AST]:
+    """The parts of `urlpatterns = …` that are URL lists themselves: `router.urls`, `[…] + router.urls`,
+    list elements; never what sits inside a call such as include(router.urls)."""
+    if isinstance(value, ast.BinOp):
+        return _direct_items(value.left) + _direct_items(value.right)
+    if isinstance(value, (ast.List, ast.Tuple)):
+        return [e for e in value.elts if not isinstance(e, ast.Call)]
+    return [value]
 
 
 def _router_routes(routes: list[Route], path: str, rid: str, prefix: str, viewset: ast.AST, loc: Location) -> None:
@@ -399,6 +409,10 @@ def _class_view(ctx, pa, cls: ast.ClassDef, bases: list[str]) -> tuple[ViewSpec 
             object_accesses.append(DataAccess(Location(path, queryset_line), op, f"{cls.name}.get_object", model,
                                               single=True, key="request", key_text="pk",
                                               scoped=scoped_qs or object_perm))
+        elif not detail and model and fn is None and act in ("list", "create"):
+            # the generic list returns the whole queryset; the generic create saves a new row
+            object_accesses.append(DataAccess(Location(path, queryset_line), "read" if act == "list" else "create",
+                                              f"{cls.name}.{act}", model, scoped=scoped_qs))
         if act == "create" and "perform_create" in methods_defined:
             body = pa.seg(methods_defined["perform_create"])
             if re.search(r"save\([^)]*\b(owner|user|author|created_by|creator)\s*=\s*self\.request\.user", body):

@@ -680,7 +680,9 @@ class Linker:
                         guards.insert(0, gg.guard)
             op = {"retrieve": "read", "update": "update", "partial_update": "update", "destroy": "delete",
                   "update_form": "update", "destroy_form": "delete", "list": "read", "create": "create"}.get(act)
-            extra_acc = tuple(a for a in spec.object_accesses if a.op == op and (detail or a.op == "create"))
+            # detail actions load one record by pk; the list reads the whole queryset; create saves one
+            extra_acc = tuple(a for a in spec.object_accesses
+                              if a.op == op and (a.op == "create" or a.single == bool(detail)))
             out.append(replace(route, method=method, path=path, handler=sid,
                                handler_location=Location(spec.path, self.fns[sid].line if sid in self.fns else spec.line),
                                guards=tuple(guards), accesses=route.accesses + extra_acc,
