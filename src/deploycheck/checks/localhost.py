@@ -56,8 +56,8 @@ _CONNECT_CALLEE = re.compile(r"(^|\.)(Redis|createClient|connect|Pool|Client|cre
                              r"Sequelize|knex|fetch|axios|get|post|put|request|got|create_engine|StrictRedis|"
                              r"from_url|Elasticsearch|AsyncClient|Session)$")
 # A bare host handed to a database query is data being compared (`Site.objects.filter(hostname="localhost")`).
-_QUERY_CALLEE = re.compile(r"\.objects\.\w+$|(^|\.)(filter|exclude|filter_by|where|find|find_one|findOne|findFirst|"
-                           r"findUnique|findMany|count|exists|get_or_create|update_or_create)$")
+_QUERY_CALLEE = re.compile(r"\.objects\.(get|filter|exclude|exists|count)$|(^|\.)(filter|exclude|filter_by|where|find|"
+                           r"find_one|findOne|findFirst|findUnique|findMany|count|exists)$")   # reads, not get_or_create
 _ORIGIN_KEY = re.compile(r"origin|cors|allowed_?hosts|csrf_?trusted|trusted_?origins|redirect_?ur[il]s?|callback", re.I)
 
 

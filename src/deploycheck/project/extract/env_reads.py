@@ -504,14 +504,17 @@ def _target_name(node: ast.AST) -> str | None:
 
 
 def _stops(body: list[ast.stmt]) -> bool:
-    """The branch fails the program: `raise …`, `sys.exit(…)`, `exit(…)`."""
-    if not body:
-        return False
-    last = body[-1]
-    if isinstance(last, ast.Raise):
-        return True
-    return isinstance(last, ast.Expr) and isinstance(last.value, ast.Call) and \
-        (dotted(last.value.func) or "") in ("sys.exit", "exit", "quit", "os._exit")
+    """The branch can fail the program: `raise …`, `sys.exit(…)`, also inside a nested `if` (`if DEBUG: use a
+    default else: raise ImproperlyConfigured(…)`: production takes the raising side)."""
+    for stmt in body:
+        if isinstance(stmt, ast.Raise):
+            return True
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and \
+                (dotted(stmt.value.func) or "") in ("sys.exit", "exit", "quit", "os._exit"):
+            return True
+        if isinstance(stmt, ast.If) and (_stops(stmt.body) or _stops(stmt.orelse)):
+            return True
+    return False
 
 
 def _names_tested(tree: ast.AST) -> set[str]:
