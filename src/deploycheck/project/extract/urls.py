@@ -89,7 +89,8 @@ def _only_a_url_base(ctx: FileContext, node: ts.Node, key: str) -> bool:
     text = ctx.node_text(scope)
     uses = len(re.findall(r"(?<![\w$.])" + re.escape(key) + r"(?![\w$])", text))
     bases = len(re.findall(r"new\s+URL\([^()]*(?:\([^()]*\)[^()]*)*,\s*" + re.escape(key) + r"\s*\)", text))
-    return bases > 0 and uses == bases + 1      # the declaration plus the URL bases, nothing else
+    decls = len(re.findall(r"\b(?:const|let|var)\s+" + re.escape(key) + r"(?![\w$])", text))
+    return bases > 0 and decls > 0 and uses == bases + decls   # declarations plus URL bases, nothing else
 
 
 def _used_as_pattern(ctx: FileContext, node: ts.Node) -> bool:
