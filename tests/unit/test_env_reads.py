@@ -102,3 +102,15 @@ def test_js_bound_value_tested_before_use_and_presence_tests_through_boolean_and
     got = {name: (cond, only) for _, name, cond, only in reads("src/lib.js", text)}
     assert got == {"CLIENT_IP_HEADER": (False, ("CLIENT_IP_HEADER",)), "MAIL_KEY": (False, ()),
                    "CLICKHOUSE_URL": (True, ()), "A": (True, ()), "B": (True, ())}
+
+
+def test_unset_message_names_at_most_three_configs(tmp_path):
+    from deploycheck import config as config_mod
+    from deploycheck import engine
+    for i in range(5):
+        (tmp_path / f"svc{i}").mkdir()
+        (tmp_path / f"svc{i}" / "wrangler.toml").write_text(f'name = "s{i}"\ncompatibility_date = "2024-09-23"\n')
+    (tmp_path / "svc0" / "index.ts").write_text("import { Hono } from 'hono';\nexport const k = (c) => c.env.API_KEY;\n")
+    result = engine.scan(config_mod.load(tmp_path, overrides={"select": ["env-vars"], "jobs": 1}))
+    (f,) = [f for f in result.active if f.rule.id == "env-vars/unset-in-production"]
+    assert "svc0/wrangler.toml, svc1/wrangler.toml, svc2/wrangler.toml and 2 more" in f.message

@@ -254,7 +254,8 @@ def find(project: Project, ctx) -> Iterator[Finding]:
     dashboard_only = any(not d.dev_only and d.platform not in with_env and d.platform not in ("docker", "compose")
                          for d in project.deploy)
     transparent = bool(prod) and not any(s.opaque for s in prod) and not dashboard_only
-    where = ", ".join(sorted({s.path for s in prod})) or "the platform config"
+    paths = sorted({s.path for s in prod})
+    where = (", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")) or "the platform config"
     switched_on = set_names | set(declared)   # an optional feature may be on where its switch is set or declared
 
     for name, rs in sorted(by_name.items()):
