@@ -870,6 +870,12 @@ class _Scan:
         if self.is_code and is_signing_name(name):
             if self.in_comment(self.line_of(start)):
                 return
+            if self._read_when_present(name):
+                # `if os.environ.get("SECRET_KEY"): SECRET_KEY = os.environ["SECRET_KEY"] else: SECRET_KEY = "…"`:
+                # the literal is what runs when the variable is missing, a fallback like `get("X", "…")`
+                self.add(kind="fallback", provider="generic", value=v, start=start, name=name,
+                         placeholder=placeholder, fallback_for=name, group="fallback")
+                return
             self.add(kind="signing-secret", provider="generic", value=v, start=start, name=name,
                      placeholder=placeholder, group="value")
             return
@@ -883,6 +889,13 @@ class _Scan:
         elif strength == 2 and self.is_code and words and words[-1] in ("password", "passwd", "pwd", "pass", "passphrase") \
                 and is_password_shaped(v):
             self.add(kind="password-literal", provider="generic", value=v, start=start, name=name, group="value")
+
+    def _read_when_present(self, name: str) -> bool:
+        """This file reads the variable `name` (or one ending in it: DJANGO_SECRET_KEY) only after testing
+        that it is set, so a literal assigned to `name` elsewhere in the file is its fallback."""
+        upper = name.upper()
+        return any(r.name and (r.name == upper or r.name.endswith("_" + upper)) and r.name in r.only_if
+                   and r.location.path == self.ctx.path for r in self.facts.env_reads)
 
     def _provider_by_name(self, words: list[str], v: str) -> tuple[str, str] | None:
         ws = set(words)
