@@ -305,7 +305,7 @@ def find(project: Project, ctx) -> Iterator[Finding]:
     for s in prod:
         for st in s.settings:
             if st.name not in read_names and st.kind != "declared" and not consumed_by_tools(st.name) \
-                    and st.name not in RUNTIME_PROVIDED:
+                    and st.name not in RUNTIME_PROVIDED and not st.build_only:   # build settings configure the build
                 yield UNUSED_IN_CODE.at(st.location, f"{st.name} is set in {s.path} but no code reads it",
                                         subject=st.name)
 
@@ -316,7 +316,10 @@ _TOOL_VARS = re.compile(
     r"SENTRY_\w+|DD_\w+|NEW_RELIC_\w+|OTEL_\w+|HONEYBADGER_\w+|BUGSNAG_\w+|ROLLBAR_\w+|LOG_LEVEL|TZ|LANG|"
     r"NEXT_TELEMETRY_DISABLED|NETLIFY_\w+|VERCEL_\w+|RENDER_\w+|FLY_\w+|RAILWAY_\w+|HEROKU_\w+|DATABASE_URL|"
     r"DIRECT_URL|SHADOW_DATABASE_URL|PRISMA_\w+|NPM_CONFIG_\w+|NIXPACKS_\w+|CI|DEBUG|DJANGO_SETTINGS_MODULE|"
-    r"FLASK_APP|FLASK_ENV|FLASK_DEBUG|MALLOC_ARENA_MAX|GOOGLE_APPLICATION_CREDENTIALS|AWS_\w+)$")
+    r"FLASK_APP|FLASK_ENV|FLASK_DEBUG|MALLOC_ARENA_MAX|GOOGLE_APPLICATION_CREDENTIALS|AWS_\w+|"
+    # installers and toolchains configured in Dockerfiles
+    r"DEBIAN_FRONTEND|VOLTA_\w+|NVM_DIR|PNPM_HOME|BUN_INSTALL|COREPACK_\w+|UV_\w+|PIPENV_\w+|PYTHONHASHSEED|"
+    r"PYTHONFAULTHANDLER|PYTHONIOENCODING|LC_\w+|LANGUAGE|JAVA_HOME|GOPATH|CARGO_HOME|RUSTUP_HOME)$")
 
 
 def _client_side(project: Project, by_name: dict[str, list[EnvRead]]) -> Iterator[Finding]:
