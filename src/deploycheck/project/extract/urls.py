@@ -69,7 +69,8 @@ def extract_js(ctx: FileContext, out: FileFacts) -> None:
 
 
 def _url_base_argument(ctx: FileContext, node: ts.Node) -> bool:
-    """`new URL(path, 'https://localhost')`: a base to parse a relative URL against, never requested."""
+    """`const u = new URL(path, 'https://localhost'); u.pathname`: a base to parse a relative URL against, when
+    the URL is only taken apart (not fetched, redirected to or handed back to a caller)."""
     parent = node.parent
     if parent is None or parent.type != "arguments" or parent.named_child_count < 2 or parent.named_children[1] != node:
         return False
@@ -77,7 +78,23 @@ def _url_base_argument(ctx: FileContext, node: ts.Node) -> bool:
     if call is None or call.type != "new_expression":
         return False
     ctor = call.child_by_field_name("constructor")
-    return ctor is not None and ctx.node_text(ctor) == "URL"
+    if ctor is None or ctx.node_text(ctor) != "URL":
+        return False
+    holder = call.parent
+    if holder is not None and holder.type == "expression_statement":
+        return True                                   # `new URL(value, base)` only to validate
+    if holder is None or holder.type != "variable_declarator" or holder.child_by_field_name("value") != call:
+        return False
+    name = holder.child_by_field_name("name")
+    scope = enclosing_function(node) or ctx.js_root
+    return name is not None and not _handed_on(ctx.node_text(scope), ctx.node_text(name))
+
+
+# A URL value used for a request, a redirect or returned to the caller (which may do either).
+def _handed_on(text: str, var: str) -> bool:
+    v = re.escape(var)
+    return bool(re.search(r"(\breturn\s+|[\w$.]+\(\s*(?:[^()]*,\s*)?|=\s*|\[\s*|:\s*)" + v + r"\s*(?:[,)\];}]|$)"
+                          r"|\b" + v + r"\.(href|toString\(\))", text, re.M))
 
 
 def _only_a_url_base(ctx: FileContext, node: ts.Node, key: str) -> bool:
@@ -88,9 +105,14 @@ def _only_a_url_base(ctx: FileContext, node: ts.Node, key: str) -> bool:
     scope = enclosing_function(node) or ctx.js_root
     text = ctx.node_text(scope)
     uses = len(re.findall(r"(?<![\w$.])" + re.escape(key) + r"(?![\w$])", text))
-    bases = len(re.findall(r"new\s+URL\([^()]*(?:\([^()]*\)[^()]*)*,\s*" + re.escape(key) + r"\s*\)", text))
+    base = r"new\s+URL\([^()]*(?:\([^()]*\)[^()]*)*,\s*" + re.escape(key) + r"\s*\)"
+    bases = len(re.findall(base, text))
     decls = len(re.findall(r"\b(?:const|let|var)\s+" + re.escape(key) + r"(?![\w$])", text))
-    return bases > 0 and decls > 0 and uses == bases + decls   # declarations plus URL bases, nothing else
+    if not (bases > 0 and decls > 0 and uses == bases + decls):   # declarations plus URL bases, nothing else
+        return False
+    # each `new URL(…, base)` is bound to a variable that is only taken apart
+    bound = re.findall(r"\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*" + base, text)
+    return len(bound) == bases and not any(_handed_on(text, v) for v in bound)
 
 
 def _used_as_pattern(ctx: FileContext, node: ts.Node) -> bool:
