@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Iterable, Mapping, Sequence
 
-from deploycheck.checks.env_vars import (READ_ROLES, RUNTIME_PROVIDED, consumed_by_tools,
+from deploycheck.checks.env_vars import (READ_ROLES, RUNTIME_PROVIDED, config_expanded, consumed_by_tools,
                                          is_required_read, is_secret_name)
 from deploycheck.core import Finding, Location, Severity, mask_secret
 from deploycheck.project.model import EnvRead, EnvSetting, EnvSource, Project, Role
@@ -217,6 +217,9 @@ def build(project: Project, extra: Sequence[EnvSource] = (), *, process: Mapping
         by_name[r.name].append(r)
     prod_names = {n for n, rs in by_name.items() if any(project.role(r) in READ_ROLES for r in rs)}
     injected = _injected_by(project)
+    # what production sets or declares: switches on the optional features whose reads sit behind them
+    present = set(injected) | {st.name for s in project.env_sources if s.environment == "production"
+                               for st in s.settings} | {d.name for d in project.env_declarations}
 
     sources = [s for s in project.env_sources if s.kind not in ("example", "docs")]
     k8s_objects = {(o[0], o[1]) for o in project.extra.get(K8S_OBJECTS) or [] if len(o) >= 2}
@@ -238,8 +241,9 @@ def build(project: Project, extra: Sequence[EnvSource] = (), *, process: Mapping
     # variables: read by code (production first), then set by a deploying environment and read nowhere
     names = set(prod_names) if not show_all else set(read_names)
     deploy_set = {st.name for s in visible if s.deploys for st in s.settings if st.kind != "declared"}
+    expanded = config_expanded(project)
     for n in deploy_set - read_names:
-        if show_all or not consumed_by_tools(n):
+        if show_all or not (consumed_by_tools(n) or n in RUNTIME_PROVIDED or n in expanded):
             names.add(n)
     if process is not None:
         proc = _process_source(process, names | read_names)
@@ -255,7 +259,7 @@ def build(project: Project, extra: Sequence[EnvSource] = (), *, process: Mapping
     for name in sorted(names):
         rs = sorted(by_name.get(name, []), key=lambda r: (project.role(r) not in READ_ROLES, _loc_key(r.location)))
         prod = [r for r in rs if project.role(r) in READ_ROLES]
-        need = _need(name, prod, rs, injected)
+        need = _need(name, prod, rs, injected, present)
         secret = is_secret_name(name)
         flag = _is_flag(name, prod or rs, injected)
         listed = declared.get(name)
@@ -302,7 +306,8 @@ def _injected_by(project: Project) -> dict[str, set[str]]:
     return out
 
 
-def _need(name: str, prod: list[EnvRead], rs: list[EnvRead], injected: Mapping[str, set[str]]) -> Need:
+def _need(name: str, prod: list[EnvRead], rs: list[EnvRead], injected: Mapping[str, set[str]],
+          present: set[str] = frozenset()) -> Need:
     if not rs:
         return Need.UNREAD
     if not prod:
@@ -311,7 +316,7 @@ def _need(name: str, prod: list[EnvRead], rs: list[EnvRead], injected: Mapping[s
         return Need.RUNTIME
     if name in injected:
         return Need.INJECTED
-    if any(is_required_read(r) for r in prod):
+    if any(is_required_read(r, present) for r in prod):
         return Need.REQUIRED
     if any(r.has_default and r.default is not None for r in prod):
         return Need.DEFAULT

@@ -52,7 +52,8 @@ def test_language(path, lang):
     "app.py", "wsgi.py", "app/__init__.py", "app/routes.py", "app/models.py", "config.py",
     "mysite/settings.py", "mysite/urls.py", "blog/views.py", "blog/admin.py", "blog/models.py",
     "app/main.py", "app/routers/items.py", "app/api/v1/endpoints/users.py", "app/core/config.py",
-    "worker/main.py",
+    "worker/main.py", "bakery/settings/production.py", "bakery/settings/base.py", "app/routes/dev.py",
+    "config/production.js",
 ])
 def test_application_code(path):
     assert role(path) is APP
@@ -65,6 +66,7 @@ def test_application_code(path):
     "cypress/support/commands.js", "playwright/fixtures.ts", "src/setupTests.js", "jest.setup.js",
     "src/__mocks__/fs.js", "tests/fixtures/users.json", "spec/models/user_spec.js",
     "src/components/Button.stories.tsx", "tests/e2e/seed.sql", "integration-tests/api.js",
+    "jest-helpers/azure-http-function-v3-event.js", "src/test-helpers/db.ts", "test_utils/factories.py",
 ])
 def test_tests(path):
     assert role(path) is TEST
@@ -134,7 +136,8 @@ def test_env_files(path):
 
 @pytest.mark.parametrize("path", [
     ".env.example", ".env.sample", ".env.template", ".env.dist", "env.example", ".env.local.example",
-    "deploy/env.example", ".env.production.example", "example.env",
+    "deploy/env.example", ".env.production.example", "example.env", "env-example-relational", ".env-sample", ".dev.vars.example", "api/.dev.vars.template",
+    "config/env_template",
 ])
 def test_example_env_files(path):
     assert role(path) is ENV_EXAMPLE
@@ -143,10 +146,12 @@ def test_example_env_files(path):
 @pytest.mark.parametrize("path,text", [
     ("vite.config.ts", ""), ("vitest.config.ts", ""), ("jest.config.js", ""), ("playwright.config.ts", ""),
     ("cypress.config.ts", ""), ("webpack.config.js", ""), ("webpack.dev.js", ""), ("nodemon.json", ""),
-    ("karma.conf.js", ""), (".env.development", ""), (".env.test", ""), (".env.development.local", ""),
+    ("karma.conf.js", ""), (".env.development", ""), (".dev.vars", ""), (".env.test", ""), (".env.development.local", ""),
     ("docker-compose.dev.yml", "services: {}\n"), ("docker-compose.override.yml", "services: {}\n"),
     ("compose.local.yaml", "services: {}\n"), (".devcontainer/devcontainer.json", "{}"),
     ("src/setupProxy.js", ""), (".mocharc.json", ""),
+    ("bakery/settings/dev.py", ""), ("mysite/settings/local.py", ""), ("config/development.js", ""),
+    ("src/config/local.ts", ""), ("mysite/local_settings.py", ""),
     ("docker-compose.yml", "services:\n  web:\n    build: .\n    command: npm run dev\n    volumes:\n      - .:/app\n"),
     ("docker-compose.yml", "services:\n  api:\n    command: uvicorn app.main:app --reload\n"),
 ])
@@ -174,10 +179,15 @@ def test_manifests(path):
 
 @pytest.mark.parametrize("path", [
     "README.md", "docs/setup.md", "docs/deploy.rst", "CHANGELOG.md", "LICENSE", "CONTRIBUTING.md",
-    "docs/conf.py", "docs/examples/server.js", "notes.txt",
+    "docs/conf.py", "docs/examples/server.js", "notes.txt", "src/docs/components.yml", "api/doc/openapi.json",
+    "openapi.yaml", "swagger.json", "api/openapi.v2.yml", "examples/lambda/packages/api/.env.production",
 ])
 def test_docs(path):
     assert role(path) is DOCS
+
+
+def test_code_of_a_nested_docs_folder_is_still_code():
+    assert role("src/docs/swaggerDef.js") is APP
 
 
 def test_test_folders_win_over_names_that_look_like_app_code():

@@ -368,7 +368,9 @@ def test_django_settings():
     ]
     assert extract("mysite/settings.py", "CORS_ALLOW_ALL_ORIGINS = os.environ.get('CORS_ALL') == '1'\n")[0].origin == "env"
     assert extract("mysite/settings.py", "CORS_ALLOW_ALL_ORIGINS = False\n") == []
-    dev = extract("mysite/settings/local.py", "CORS_ALLOW_ALL_ORIGINS = True\n")
+    # settings/local.py is dev config (classify): never production, so nothing to extract
+    assert extract("mysite/settings/local.py", "CORS_ALLOW_ALL_ORIGINS = True\n") == []
+    dev = extract("mysite/config_dev.py", "CORS_ALLOW_ALL_ORIGINS = True\n")
     assert [s.dev_only for s in dev] == [True]
 
 

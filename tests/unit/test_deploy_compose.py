@@ -57,8 +57,7 @@ def test_compose_services():
     assert worker.env_files == ("deploy/worker.env",)
     ws = {x.name: x for x in worker.settings}
     assert ws["QUEUE"].location.line == 24 and ws["PASSTHROUGH"].kind == "interpolated"
-    db = by["docker-compose.prod.yml: db"]
-    assert [x.kind for x in db.settings] == ["interpolated"] and not db.opaque
+    assert "docker-compose.prod.yml: db" not in by   # POSTGRES_PASSWORD configures the database image, not the app
 
 
 def test_compose_deploy_config():
@@ -81,7 +80,16 @@ def test_local_dev_compose_is_development():
 def test_database_only_compose_is_development():
     text = "services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: postgres\n"
     facts = extract("docker-compose.yml", text)
-    assert facts.env_sources[0].environment == "development" and facts.deploy[0].dev_only
+    assert not facts.env_sources and facts.deploy[0].dev_only
+
+
+def test_restart_policy_of_an_infrastructure_image_is_no_sign_of_a_server():
+    text = ("services:\n  adminer:\n    image: adminer\n    restart: always\n"
+            "  api:\n    build: .\n    environment:\n      APP_PORT: '3000'\n")
+    facts = extract("docker-compose.yaml", text)
+    assert [s.environment for s in facts.env_sources] == ["development"] and facts.deploy[0].dev_only
+    text = text.replace("    build: .\n", "    build: .\n    restart: always\n")
+    assert [s.environment for s in extract("docker-compose.yaml", text).env_sources] == ["production"]
 
 
 def test_app_with_development_node_env_is_development():

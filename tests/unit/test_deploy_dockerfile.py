@@ -93,3 +93,11 @@ def test_instructions_join_continuations_and_skip_comments():
     ins = instructions("RUN a \\\n# a comment\n  b\nCMD x\n")
     assert [(i.line, i.keyword) for i in ins] == [(1, "RUN"), (4, "CMD")]
     assert "b" in ins[0].args
+
+
+def test_settings_the_dockerfile_expands_itself_are_marked_used_in_config():
+    text = ("FROM python:3.12\nARG NIGHTLY=0\nENV VIRTUAL_ENV=/venv PATH=/venv/bin:$PATH\nENV APP_HOME=/app\n"
+            "ENV THEME=dark\nRUN if [ \"$NIGHTLY\" = 1 ]; then echo; fi\nWORKDIR ${APP_HOME}\n")
+    (src,) = extract("Dockerfile", text).env_sources
+    used = {s.name: s.used_in_config for s in src.settings}
+    assert used == {"NIGHTLY": True, "VIRTUAL_ENV": False, "PATH": True, "APP_HOME": True, "THEME": False}

@@ -92,3 +92,8 @@ def test_large_lockfile_is_still_a_lockfile(tmp_path):
                            "package-lock.json": '{"x": "' + "a" * 3_000_000 + '"}'})
     locks = p.repo.lockfile_facts
     assert [(l.path, l.parsed) for l in locks] == [("package-lock.json", False)]
+
+
+def test_a_compose_file_that_only_starts_a_local_database_is_no_deploy_target(tmp_path):
+    compose = "services:\n  db:\n    image: mysql:8.4\n    environment:\n      MYSQL_ROOT_PASSWORD: root\n"
+    assert project(tmp_path, {**APP, "docker-compose.yml": compose}).repo.platform is None

@@ -94,10 +94,13 @@ RUNTIME_PROVIDED = frozenset({
     "KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT", "AWS_LAMBDA_FUNCTION_NAME", "AWS_REGION",
     "AWS_EXECUTION_ENV", "LAMBDA_TASK_ROOT", "FUNCTION_TARGET", "K_SERVICE", "K_REVISION",
     "SERVER_SOFTWARE", "WERKZEUG_RUN_MAIN", "FLASK_RUN_FROM_CLI", "RUN_MAIN", "DJANGO_SETTINGS_MODULE",
+    "PUBLIC_URL",   # set by create-react-app's build for the app's own base path
 })
 _CLIENT_PREFIX = re.compile(r"^(NEXT_PUBLIC_|VITE_|REACT_APP_|EXPO_PUBLIC_|GATSBY_|NUXT_PUBLIC_|PUBLIC_)")
 _SECRET_NAME = re.compile(r"(SECRET|PRIVATE|PASSWORD|PASSWD|SERVICE_ROLE|_TOKEN$|TOKEN_|API_KEY$|_KEY$|CREDENTIAL)", re.I)
 _PUBLIC_KEY_NAME = re.compile(r"(PUBLISHABLE|PUBLIC_KEY|ANON_KEY|SITE_KEY|MEASUREMENT_ID|CLIENT_ID|DSN|APP_ID|PROJECT_ID)", re.I)
+# A name that says public past the framework prefix: VITE_STYTCH_PUBLIC_TOKEN, STRIPE_PUBLIC_KEY.
+_PUBLIC_WORD = re.compile(r"(^|_)PUBLIC(_|$)", re.I)
 # Settings about a secret rather than the secret: ACCESS_TOKEN_MINUTES, JWT_SECRET_FILE, API_KEY_HEADER.
 _SECRET_SETTING = re.compile(r"_(MINUTES|SECONDS|HOURS|DAYS|TTL|EXPIRY|EXPIRES|EXPIRES_IN|LIFETIME|LENGTH|SIZE|"
                              r"COUNT|FILE|PATH|HEADER|ALGORITHM|ALG|ISSUER|AUDIENCE|ENABLED|DISABLED|ID|NAME)$", re.I)
@@ -114,7 +117,8 @@ _READ_ROLES = READ_ROLES
 def is_secret_name(name: str) -> bool:
     """A name that says it holds a credential (…_SECRET, …_API_KEY, …_TOKEN), minus the keys that are
     public by design (publishable/anon/site keys, DSNs, client ids)."""
-    return bool(_SECRET_NAME.search(name)) and not _PUBLIC_KEY_NAME.search(name) and not _SECRET_SETTING.search(name)
+    return bool(_SECRET_NAME.search(name)) and not _PUBLIC_KEY_NAME.search(name) and not _SECRET_SETTING.search(name) \
+        and not _PUBLIC_WORD.search(_CLIENT_PREFIX.sub("", name))
 
 
 def is_public_name(name: str) -> bool:
@@ -122,9 +126,20 @@ def is_public_name(name: str) -> bool:
     return bool(_CLIENT_PREFIX.match(name))
 
 
-def is_required_read(read: EnvRead) -> bool:
-    """Read with no default and not merely tested for presence: the code needs a value."""
-    return not read.has_default and not read.conditional
+def is_required_read(read: EnvRead, present: frozenset[str] | set[str] = frozenset()) -> bool:
+    """Read with no default and not merely tested for presence: the code needs a value.
+
+    A read inside a branch taken only when variables are present (`if "X" in os.environ: … os.environ["X"]`,
+    `process.env.X ? f(process.env.X) : null`) is optional when the branch tests its own name, and needed
+    only when the feature is switched on otherwise: when one of the tested variables is in `present`
+    (`if "GS_BUCKET_NAME" in os.environ: GS_PROJECT_ID = os.environ["GS_PROJECT_ID"]`)."""
+    if read.has_default or read.conditional:
+        return False
+    if not read.only_if:
+        return True
+    if read.name in read.only_if:
+        return False
+    return any(n in present for n in read.only_if)
 
 
 def is_dev_default(value: str | None) -> bool:
@@ -142,6 +157,19 @@ def consumed_by_tools(name: str) -> bool:
     return bool(_TOOL_VARS.match(name))
 
 
+_EXPANSION = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def config_expanded(project: Project) -> set[str]:
+    """Variables the deploy configs consume themselves: expanded in a Dockerfile (`WORKDIR $APP_HOME`, an
+    ARG a `RUN` tests) or in a build/start command (`gunicorn --workers $WEB_WORKERS`)."""
+    out = {st.name for s in project.env_sources for st in s.settings if st.used_in_config}
+    for d in project.deploy:
+        for cmd, _ in d.commands:
+            out.update(m.group(1) for m in _EXPANSION.finditer(cmd))
+    return out
+
+
 def _names_in(sources: Sequence[EnvSource], *, build_only: bool = False) -> set[str]:
     """Names the sources set for the running app (or, with build_only, only for the build)."""
     out: set[str] = set()
@@ -153,7 +181,12 @@ def _names_in(sources: Sequence[EnvSource], *, build_only: bool = False) -> set[
 
 
 def production_sources(project: Project) -> list[EnvSource]:
-    return [s for s in project.env_sources if s.environment == "production"]
+    return [s for s in project.env_sources if s.environment == "production" and s.kind != "inline"]
+
+
+def inlined_names(project: Project) -> set[str]:
+    """Names the build inlines into every bundle (next.config `env: {…}`): provided, server and browser."""
+    return {st.name for s in project.env_sources if s.kind == "inline" for st in s.settings}
 
 
 def has_production_config(project: Project) -> bool:
@@ -186,8 +219,12 @@ def near_miss(name: str, candidates: set[str]) -> str | None:
         if len(cparts) != len(parts):
             continue
         differing = [(a, b) for a, b in zip(parts, cparts) if a != b]
-        # one word misspelled, and by letters (DATABSE/DATABASE), not a different word (URL/URI, KEY/KEYS)
+        # one word misspelled, and by letters (DATABSE/DATABASE), not a different word (URL/URI, KEY/KEYS,
+        # NAME/USERNAME: one word inside the other is another word)
         if len(differing) == 1 and min(len(differing[0][0]), len(differing[0][1])) >= 4:
+            a, b = differing[0]
+            if a in b or b in a:
+                continue
             return cand
     return None
 
@@ -202,6 +239,8 @@ def find(project: Project, ctx) -> Iterator[Finding]:
             continue
         by_name[r.name].append(r)
 
+    inlined = inlined_names(project)
+    by_name = {n: rs for n, rs in by_name.items() if n not in inlined}
     yield from _client_side(project, by_name)
 
     prod = production_sources(project)
@@ -215,7 +254,9 @@ def find(project: Project, ctx) -> Iterator[Finding]:
     dashboard_only = any(not d.dev_only and d.platform not in with_env and d.platform not in ("docker", "compose")
                          for d in project.deploy)
     transparent = bool(prod) and not any(s.opaque for s in prod) and not dashboard_only
-    where = ", ".join(sorted({s.path for s in prod})) or "the platform config"
+    paths = sorted({s.path for s in prod})
+    where = (", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")) or "the platform config"
+    switched_on = set_names | set(declared)   # an optional feature may be on where its switch is set or declared
 
     for name, rs in sorted(by_name.items()):
         if name in RUNTIME_PROVIDED or name in set_names:
@@ -224,7 +265,7 @@ def find(project: Project, ctx) -> Iterator[Finding]:
         if name in build_names and (is_public_name(name) or
                                     all(project.role(r) is Role.BUILD_CONFIG for r in rs)):
             continue   # inlined or read at build time, where the build-only setting is visible
-        required = [r for r in rs if is_required_read(r)]
+        required = [r for r in rs if is_required_read(r, switched_on)]
         dev = [r for r in rs if r.has_default and is_dev_default(r.default)]
         if not required and not dev:
             continue
@@ -260,21 +301,25 @@ def find(project: Project, ctx) -> Iterator[Finding]:
             yield DEV_DEFAULT.at(d.location, f"{name} is not set in production, so it falls back to '{d.default}'",
                                  subject=name, related=others)
 
-    read_names = set(by_name)
+    read_names = set(by_name) | config_expanded(project)
     for s in prod:
         for st in s.settings:
-            if st.name not in read_names and st.kind != "declared" and not consumed_by_tools(st.name):
+            if st.name not in read_names and st.kind != "declared" and not consumed_by_tools(st.name) \
+                    and st.name not in RUNTIME_PROVIDED and not st.build_only:   # build settings configure the build
                 yield UNUSED_IN_CODE.at(st.location, f"{st.name} is set in {s.path} but no code reads it",
                                         subject=st.name)
 
 
 _TOOL_VARS = re.compile(
-    r"^(PORT|NODE_VERSION|PYTHON_VERSION|NPM_VERSION|YARN_VERSION|PNPM_VERSION|BUN_VERSION|NODE_ENV|NODE_OPTIONS|"
+    r"^(PORT|NODE_VERSION|PYTHON_VERSION|NPM_VERSION|YARN_VERSION|PNPM_VERSION|BUN_VERSION|NODE_ENV|NODE_OPTIONS|NODE_PATH|"
     r"WEB_CONCURRENCY|GUNICORN_CMD_ARGS|UVICORN_\w+|PYTHONUNBUFFERED|PYTHONDONTWRITEBYTECODE|PIP_\w+|POETRY_\w+|"
     r"SENTRY_\w+|DD_\w+|NEW_RELIC_\w+|OTEL_\w+|HONEYBADGER_\w+|BUGSNAG_\w+|ROLLBAR_\w+|LOG_LEVEL|TZ|LANG|"
     r"NEXT_TELEMETRY_DISABLED|NETLIFY_\w+|VERCEL_\w+|RENDER_\w+|FLY_\w+|RAILWAY_\w+|HEROKU_\w+|DATABASE_URL|"
     r"DIRECT_URL|SHADOW_DATABASE_URL|PRISMA_\w+|NPM_CONFIG_\w+|NIXPACKS_\w+|CI|DEBUG|DJANGO_SETTINGS_MODULE|"
-    r"FLASK_APP|FLASK_ENV|FLASK_DEBUG|MALLOC_ARENA_MAX|GOOGLE_APPLICATION_CREDENTIALS|AWS_\w+)$")
+    r"FLASK_APP|FLASK_ENV|FLASK_DEBUG|MALLOC_ARENA_MAX|GOOGLE_APPLICATION_CREDENTIALS|AWS_\w+|"
+    # installers and toolchains configured in Dockerfiles
+    r"DEBIAN_FRONTEND|VOLTA_\w+|NVM_DIR|PNPM_HOME|BUN_INSTALL|COREPACK_\w+|UV_\w+|PIPENV_\w+|PYTHONHASHSEED|"
+    r"PYTHONFAULTHANDLER|PYTHONIOENCODING|LC_\w+|LANGUAGE|JAVA_HOME|GOPATH|CARGO_HOME|RUSTUP_HOME)$")
 
 
 def _client_side(project: Project, by_name: dict[str, list[EnvRead]]) -> Iterator[Finding]:

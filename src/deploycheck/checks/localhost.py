@@ -55,6 +55,9 @@ _HOST_KEY = re.compile(r"host|url|uri|endpoint|server|addr|dsn|connection|base|a
 _CONNECT_CALLEE = re.compile(r"(^|\.)(Redis|createClient|connect|Pool|Client|createConnection|createPool|MongoClient|"
                              r"Sequelize|knex|fetch|axios|get|post|put|request|got|create_engine|StrictRedis|"
                              r"from_url|Elasticsearch|AsyncClient|Session)$")
+# A bare host handed to a database query is data being compared (`Site.objects.filter(hostname="localhost")`).
+_QUERY_CALLEE = re.compile(r"\.objects\.(get|filter|exclude|exists|count)$|(^|\.)(filter|exclude|filter_by|where|find|"
+                           r"find_one|findOne|findFirst|findUnique|findMany|count|exists)$")   # reads, not get_or_create
 _ORIGIN_KEY = re.compile(r"origin|cors|allowed_?hosts|csrf_?trusted|trusted_?origins|redirect_?ur[il]s?|callback", re.I)
 
 
@@ -76,9 +79,14 @@ def _production_env_file(project: Project, path: str) -> bool:
 
 
 def find(project: Project, ctx) -> Iterator[Finding]:
+    # a value only the build sees (a builder stage's ENV DATABASE_URL=…dummy, an ARG): nothing connects to it
+    build_only = {(st.location.path, st.location.line) for s in project.env_sources for st in s.settings
+                  if st.build_only}
     for url in project.urls:
         role = project.role(url)
         if role not in _PRODUCTION_ROLES or not url.is_local:
+            continue
+        if role is Role.DEPLOY_CONFIG and (url.location.path, url.location.line) in build_only:
             continue
         if role is Role.ENV_FILE and not _production_env_file(project, url.location.path or ""):
             continue
@@ -86,6 +94,8 @@ def find(project: Project, ctx) -> Iterator[Finding]:
             continue
         if url.key and _ORIGIN_KEY.search(url.key):
             continue   # an allow-list entry for local development, not an address the app calls
+        if url.scheme is None and url.callee and _QUERY_CALLEE.search(url.callee):
+            continue   # a value a query compares with, not an address
         if url.scheme is None and not ((url.key and _HOST_KEY.search(url.key)) or
                                        (url.callee and _CONNECT_CALLEE.search(url.callee)) or url.fallback_for):
             continue   # a bare '127.0.0.1' as a header value, a list of known hostnames …

@@ -201,6 +201,14 @@ def _needs_health_endpoint(project: Project) -> bool:
     return not (platform is None and fws and all(f.startswith("nextjs") for f in fws))
 
 
+def _only_nextjs(project: Project) -> bool:
+    """Every route is a Next.js route, or (no routes: a site of pages only) the app depends on Next.js."""
+    fws = _repo.frameworks(project)
+    if fws:
+        return all(f.startswith("nextjs") for f in fws)
+    return _repo.framework_guess(project) == "nextjs"
+
+
 def _platform_key(kind: str) -> str:
     return {"kubernetes": "k8s"}.get(kind, kind)
 
@@ -280,9 +288,8 @@ def _process_findings(project: Project) -> Iterator[Finding]:
         return
     if "node" not in _repo.app_languages(project) or _repo.platform_id(project) in _repo.SERVERLESS:
         return
-    fws = _repo.frameworks(project)
-    if fws and all(f.startswith("nextjs") for f in fws):
-        return
+    if _only_nextjs(project):
+        return                                     # Next.js runs its own server and reports what it catches
     if any(i.kind == "process-handler" for i in project.repo.instrumentation):
         return
     if not project.routes and not any(f.role is Role.APP and f.language.is_js for f in project.files):

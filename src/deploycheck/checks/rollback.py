@@ -324,6 +324,7 @@ def _dependency_findings(project: Project) -> Iterator[Finding]:
     locks = repo.lockfile_facts
     npm_installs = _build_npm_install(project)
     lock_missing = False
+    ignored_by: dict[tuple[str, int], list[str]] = {}   # one .gitignore line can strip many workspaces' lockfiles
     for m in _js_manifests(project):
         lock = _lock_for(m, locks, ("npm", "yarn", "pnpm", "bun"))
         if lock is None:
@@ -334,10 +335,7 @@ def _dependency_findings(project: Project) -> Iterator[Finding]:
                        if (line := _gitignore_line(project, f"{d}/{name}".lstrip("/")))]
             build = f"; the build runs `{npm_installs[0][0]}`, so every deploy resolves new versions" if npm_installs else ""
             if ignored:
-                name, line = ignored[0]
-                yield IGNORED_LOCKFILE.at(Location(".gitignore", line), f"{name} is listed in .gitignore, so "
-                                          f"{m.path} is deployed without a lockfile{build}", subject=name,
-                                          related=tuple(loc for _, loc in npm_installs[:1]))
+                ignored_by.setdefault(ignored[0], []).append(m.path)
             else:
                 yield MISSING_LOCKFILE.at(where, f"{m.path} has {len(m.dependencies)} dependencies and no lockfile is "
                                           f"committed{build}", subject=m.path,
@@ -352,6 +350,14 @@ def _dependency_findings(project: Project) -> Iterator[Finding]:
             what = "is not in" if all(reason == "absent" for _, reason in problems) else "does not match"
             yield LOCKFILE_OUT_OF_SYNC.at(first[0].location, f"{names} in {m.path} {what} {lock.path}",
                                           subject=f"{m.path}:{lock.path}", related=(lock.location,))
+    for (name, line), paths in ignored_by.items():
+        build = f"; the build runs `{npm_installs[0][0]}`, so every deploy resolves new versions" if npm_installs else ""
+        which = paths[0] if len(paths) == 1 else \
+            f"{len(paths)} packages ({', '.join(paths[:3])}{' …' if len(paths) > 3 else ''}) are"
+        which = f"{which} is" if len(paths) == 1 else which
+        yield IGNORED_LOCKFILE.at(Location(".gitignore", line), f"{name} is listed in .gitignore, so {which} deployed "
+                                  f"without a lockfile{build}", subject=name,
+                                  related=tuple(loc for _, loc in npm_installs[:1]))
     if not lock_missing:
         for cmd, loc in npm_installs:
             yield NPM_INSTALL_BUILD.at(loc, f"the build runs `{_short(cmd)}`", subject=_short(cmd))

@@ -38,6 +38,9 @@ _NAME_LANG = {
 _TEST_DIRS = {"test", "tests", "__tests__", "__test__", "spec", "specs", "e2e", "cypress", "playwright",
               "__mocks__", "__fixtures__", "fixtures", "testdata", "test_data", "testing", "integration-tests",
               "test-utils", "mocks", "stories", "__snapshots__"}
+# Helpers only tests import: jest-helpers/, test-helpers/, test_utils/, testsupport/, e2e-fixtures/.
+_TEST_HELPER_DIR = re.compile(r"^(test|tests|jest|vitest|spec|e2e|mocha)[-_]?(helpers?|utils?|support|setup|fixtures|"
+                              r"mocks|data|lib|common)$")
 _TEST_FILE = re.compile(
     r"(\.(test|spec|e2e|cy|stories)\.[cm]?[jt]sx?$)|(^test_.*\.py$)|(_test\.py$)|(^tests?\.py$)|(^conftest\.py$)"
     r"|(^(jest|vitest|test)\.setup\.[cm]?[jt]s$)|(^setup[-_]?tests?\.[cm]?[jt]s$)")
@@ -69,8 +72,17 @@ _MANIFEST_FILE = re.compile(
     r"poetry\.lock|uv\.lock|pdm\.lock|setup\.py|setup\.cfg|\.nvmrc|\.node-version|\.python-version|"
     r"\.tool-versions|\.npmrc|\.yarnrc(\.yml)?|deno\.jsonc?|deno\.lock)$")
 _ENV_EXAMPLE = re.compile(r"(^|[./_-])(example|sample|template|dist|defaults|tmpl|tpl)([._-]|$)", re.I)
+# A dotenv sample under a name of its own: `env-example`, `env-example-document`, `.env-sample`, `env_template`.
+_ENV_SAMPLE_NAME = re.compile(r"^\.?env[-_](example|sample|template|dist|defaults)([-_.][\w.-]*)?$")
+_OPENAPI_FILE = re.compile(r"^(openapi|swagger)([.-][\w.-]*)?\.(ya?ml|json)$")
 _DOC_NAMES = {"license", "licence", "changelog", "contributing", "authors", "notice", "copying", "security",
               "code_of_conduct", "history", "readme"}
+# Settings modules for a developer's machine: settings/dev.py, settings/local.py, config/development.js,
+# local_settings.py. Production imports settings/production.py (or base) instead.
+_DEV_SETTINGS_FILE = re.compile(r"^(dev|development|local|local_dev|ci|local_settings|settings_local|settings_dev|"
+                                r"dev_settings|development_settings|settings_development)\.(py|[cm]?[jt]s)$")
+_EXTENDS_DEV_SETTINGS = re.compile(r"^from\s+\.(dev|development|local)\s+import\s+\*", re.M)
+_SETTINGS_DIRS = {"settings", "config", "configs", "conf", "environments", "envs"}
 _SCRIPT_DIRS = {"scripts", "script", "bin", "tools", "tasks", "seeds", "seeders", "fixtures-dev", "devtools", "hack"}
 _MIGRATION_DIRS = {"migrations", "migration", "migrate", "alembic", "versions", "prisma"}
 
@@ -84,6 +96,8 @@ def language_of(rel: str) -> Language:
         return Language.DOCKERFILE
     if low == ".env" or low.startswith(".env.") or low.endswith(".env") or low in ("env", "env.example", "env.sample"):
         return Language.DOTENV
+    if _ENV_SAMPLE_NAME.match(low) or low == ".dev.vars" or low.startswith(".dev.vars."):
+        return Language.DOTENV      # env-example-relational, .env-sample, wrangler's .dev.vars(.example)
     if low.startswith("requirements") and low.endswith((".txt", ".in")):
         return Language.TEXT
     dot = low.rfind(".")
@@ -101,17 +115,24 @@ def role_of(rel: str, language: Language, text: str = "") -> Role:
     if _CI_PATHS.match(rel.lower()):
         return Role.CI
     if language is Language.DOTENV or name.startswith(".env"):
+        if dirs[:1] in (["docs"], ["doc"], ["examples"], ["example"], ["samples"]):
+            return Role.DOCS   # examples/lambda-app/.env.production belongs to a demo, not to this deploy
         if _ENV_EXAMPLE.search(name.replace(".env", "", 1) if name.startswith(".env") else name):
             return Role.ENV_EXAMPLE
-        if re.match(r"^\.env\.(development|dev|test|testing|ci)(\.local)?$", name):
-            return Role.DEV_CONFIG
+        if re.match(r"^\.env\.(development|dev|test|testing|ci)(\.local)?$", name) or name == ".dev.vars":
+            return Role.DEV_CONFIG   # .dev.vars: `wrangler dev` only
         return Role.ENV_FILE
-    if any(d in _TEST_DIRS for d in dirs) or _TEST_FILE.search(name):
+    if any(d in _TEST_DIRS or _TEST_HELPER_DIR.match(d) for d in dirs) or _TEST_FILE.search(name):
         return Role.TEST
     # Code under a top-level docs/ folder is documentation (Sphinx conf.py, snippets), never deployed.
     # So is a top-level examples/ folder of a library or monorepo: demos, not the deployed app.
     if language is Language.MARKDOWN or (name.split(".")[0] in _DOC_NAMES and not language.is_code) or dirs[:1] in (
             ["docs"], ["doc"], ["examples"], ["example"], ["samples"]):
+        return Role.DOCS
+    # Data files of a docs folder anywhere (src/docs/components.yml) and OpenAPI/Swagger specs: API
+    # documentation whose `example:` values are not the app's configuration.
+    if not language.is_code and language is not Language.SHELL and (
+            any(d in ("docs", "doc", "apidoc", "api-docs") for d in dirs) or _OPENAPI_FILE.match(name)):
         return Role.DOCS
     if _DEV_CONFIG_FILE.match(name) or ".devcontainer" in dirs or (dirs and dirs[0] in ("dev", "local-dev")):
         return Role.DEV_CONFIG
@@ -131,6 +152,11 @@ def role_of(rel: str, language: Language, text: str = "") -> Role:
         if name in ("app.yaml", "app.yml") and not re.search(r"^\s*(runtime|env|entrypoint|services):", text, re.M):
             return Role.OTHER
         return Role.DEPLOY_CONFIG
+    if language.is_code and _DEV_SETTINGS_FILE.match(name) and (
+            "settings" in name or any(d in _SETTINGS_DIRS for d in dirs[-2:])):
+        return Role.DEV_CONFIG   # settings/dev.py, config/local.js: a developer's machine only
+    if language is Language.PYTHON and any(d in _SETTINGS_DIRS for d in dirs[-1:]) and _EXTENDS_DEV_SETTINGS.search(text):
+        return Role.DEV_CONFIG   # settings/docker.py that starts `from .dev import *`: a variant of dev settings
     if any(d in _MIGRATION_DIRS for d in dirs) and (language.is_code or language is Language.SQL) \
             and not ("prisma" in dirs and "migrations" not in dirs):   # prisma/seed.ts is a script, not a migration
         return Role.MIGRATION
@@ -175,8 +201,12 @@ def _is_k8s(text: str) -> bool:
 
 
 def is_client_side(rel: str, language: Language, text: str) -> bool:
-    """Code that ships to the browser as a whole file (a 'use client' module)."""
+    """Code that ships to the browser as a whole file (a 'use client' module, a script under static/)."""
     if not language.is_js:
         return False
     head = text.lstrip()[:40]
-    return head.startswith(("'use client'", '"use client"'))
+    if head.startswith(("'use client'", '"use client"')):
+        return True
+    # served as a file to the browser: Django/Flask static/, Express public/, ASP.NET wwwroot/
+    dirs = rel.lower().split("/")[:-1]
+    return any(d in ("static", "staticfiles", "public", "wwwroot") for d in dirs)

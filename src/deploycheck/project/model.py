@@ -83,6 +83,9 @@ class EnvRead:
     side: str = "server"             # "server" | "client" (ships to the browser)
     function: str | None = None      # enclosing function name, when any
     conditional: bool = False        # used only to test presence/equality (if process.env.X ..., === 'true')
+    only_if: tuple[str, ...] = ()    # read only where these variables are present: inside `if X:`,
+                                     # `if "X" in os.environ:`, `X ? f(X) : …`, `X && f(X)` (its own name:
+                                     # optional by design; other names: an optional feature switched on by them)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +97,8 @@ class EnvSetting:
     kind: str = "value"              # "value" | "secret-ref" | "generated" | "from-service" | "declared" | "interpolated"
     build_only: bool = False         # only the build sees it (Dockerfile ARG, netlify.toml environment,
                                      # vercel.json build.env, Fly build args): not there when the server runs
+    used_in_config: bool = False     # the config itself expands it ($APP_HOME in a Dockerfile WORKDIR/RUN/CMD):
+                                     # consumed even when no code reads it
 
 
 @dataclass(frozen=True, slots=True)

@@ -110,8 +110,11 @@ def detect(project: Project) -> Platform | None:
         if why not in evidence[pid]:
             evidence[pid].append(why)
 
+    # a compose file that starts only backing services (a local database) runs no app: not a deploy target
+    with_app = {s.path for s in project.env_sources if s.kind == "compose"}
+    infra_only = {d.path for d in project.deploy if d.platform == "compose" and d.dev_only and d.path not in with_app}
     for f in project.files:
-        if f.role in (Role.TEST, Role.DOCS, Role.DEV_CONFIG):
+        if f.role in (Role.TEST, Role.DOCS, Role.DEV_CONFIG) or f.path in infra_only:
             continue
         if _FILE_HINTS is not None and f.path.isascii():      # (most files can match none of them)
             low = f.path.lower()

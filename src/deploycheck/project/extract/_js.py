@@ -18,7 +18,10 @@ _DEV_TEST = re.compile(
     r"(NODE_ENV|_ENV|ENVIRONMENT|MODE)\s*(!==?\s*['\"`]production|===?\s*['\"`](development|dev|test|local))"
     r"|===?\s*['\"`](localhost|127\.0\.0\.1)['\"`]|['\"`](localhost|127\.0\.0\.1)['\"`]\s*===?"
     r"|(?<![\w.])(isDev|isDevelopment|isLocal|IS_DEV|__DEV__|dev|import\.meta\.env\.DEV)\b(?!\s*[=:])"
-    r"|import\.meta\.env\.MODE\s*===?\s*['\"`]development")
+    r"|import\.meta\.env\.MODE\s*===?\s*['\"`]development"
+    # only in CI: `if (process.env.CI)`, `process.env.GITHUB_ACTIONS === 'true'` (not `!process.env.CI`)
+    r"|(?<!!)(?<!!\s)process\.env\.(CI|GITHUB_ACTIONS|GITHUB_WORKFLOW|GITLAB_CI|CIRCLECI|TRAVIS|BUILDKITE|JEST_WORKER_ID|VITEST)\b"
+    r"(?!\s*(!==?|===?\s*['\"`](false|0)))")
 _PROD_TEST = re.compile(
     r"(NODE_ENV|_ENV|ENVIRONMENT|MODE)\s*(===?\s*['\"`](production|prod|preview|staging)|!==?\s*['\"`](development|dev))"
     r"|process\.env\.(VERCEL|NETLIFY|RENDER|FLY_APP_NAME|RAILWAY_ENVIRONMENT\w*|DYNO|K_SERVICE|AWS_LAMBDA_FUNCTION_NAME)\b"
@@ -83,11 +86,25 @@ def default_of(ctx: FileContext, node: ts.Node) -> tuple[bool, ts.Node | None]:
 
 
 def is_condition(node: ts.Node) -> bool:
-    """Read only to test presence or compare: `if (process.env.X)`, `process.env.X === 'true'`."""
+    """Read only to test presence or compare: `if (process.env.X)`, `process.env.X === 'true'`,
+    `Boolean(process.env.X)`, `if (process.env.A || process.env.B)`."""
+    if _boolean_call(node):
+        return True
     top = skip_wrappers_up(node)
     parent = top.parent
     if parent is None:
         return False
+    # climb `A || B` / `A && B` / `!A` / `( … )` inside a condition: every operand is tested
+    cond_top, cp = top, parent
+    while cp is not None and (cp.type == "parenthesized_expression" or (cp.type == "unary_expression" and cp.child(0)
+                              is not None and cp.child(0).type == "!") or (cp.type == "binary_expression" and
+                              cp.child_by_field_name("operator") is not None and
+                              cp.child_by_field_name("operator").type in ("||", "&&"))):
+        cond_top, cp = cp, cp.parent
+    if cond_top is not top and cp is not None and cp.type in ("if_statement", "while_statement", "do_statement",
+                                                                "ternary_expression") \
+            and cp.child_by_field_name("condition") == cond_top:
+        return True
     if parent.type == "binary_expression":
         op = parent.child_by_field_name("operator")
         if op is not None and op.type in ("===", "!==", "==", "!=", "&&"):
@@ -97,9 +114,22 @@ def is_condition(node: ts.Node) -> bool:
     if parent.type in ("parenthesized_expression",) and parent.parent is not None and \
             parent.parent.type in ("if_statement", "while_statement"):
         return True
+    if parent.type in ("if_statement", "while_statement", "do_statement") and \
+            parent.child_by_field_name("condition") == top:
+        return True   # `if (process.env.X)`: the parentheses were climbed above
     if parent.type == "ternary_expression" and parent.child_by_field_name("condition") == top:
         return True
     return False
+
+
+def _boolean_call(node: ts.Node) -> bool:
+    """`Boolean(process.env.X)`: a presence test whatever the value."""
+    parent = node.parent
+    if parent is None or parent.type != "arguments" or parent.named_child_count != 1:
+        return False
+    call = parent.parent
+    fn = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
+    return fn is not None and fn.text is not None and fn.text.decode("utf-8", "replace") == "Boolean"
 
 
 def enclosing_function(node: ts.Node) -> ts.Node | None:

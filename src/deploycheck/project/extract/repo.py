@@ -683,6 +683,19 @@ def _migration_py(ctx: FileContext, out: FileFacts) -> None:
         return
 
 
+# Postgrator (Fastify's migrations): 001.do.users.sql with its 001.undo.users.sql.
+_POSTGRATOR_DO = re.compile(r"^\d+\.do\.[\w.-]*sql$", re.I)
+_POSTGRATOR_UNDO = re.compile(r"^\d+\.undo\.[\w.-]*sql$", re.I)
+
+
+def _down_half(path: str) -> str:
+    """x.up.sql → x.down.sql; 001.do.x.sql → 001.undo.x.sql."""
+    head, _, name = path.rpartition("/")
+    name = re.sub(r"\.up\.sql$", ".down.sql", name, flags=re.I) if re.search(r"\.up\.sql$", name, re.I) \
+        else re.sub(r"^(\d+)\.do\.", r"\1.undo.", name, flags=re.I)
+    return f"{head}/{name}" if head else name
+
+
 def _migration_sql(ctx: FileContext, out: FileFacts) -> None:
     name = _name(ctx)
     parts = ctx.path.split("/")
@@ -697,9 +710,9 @@ def _migration_sql(ctx: FileContext, out: FileFacts) -> None:
         _add(out, Migration(ctx.path, "dbmate", loc, bool(down_body), "" if down_body else "empty migrate:down",
                             down_loc, tuple(_sql_destructive(up_text, ctx, 1))))
         return
-    if re.search(r"\.down\.sql$", name, re.I) or re.match(r"^U\d", name):
-        return                                      # the down half of a pair, or a Flyway undo script
-    if re.search(r"\.up\.sql$", name, re.I):
+    if re.search(r"\.down\.sql$", name, re.I) or re.match(r"^U\d", name) or _POSTGRATOR_UNDO.match(name):
+        return                                      # the down half of a pair, or a Flyway/Postgrator undo script
+    if re.search(r"\.up\.sql$", name, re.I) or _POSTGRATOR_DO.match(name):
         _add(out, Migration(ctx.path, "sql-pair", loc, None, "", None, tuple(_sql_destructive(text, ctx, 1))))
         return
     if "prisma" in parts:
@@ -1251,9 +1264,10 @@ def link_repo(project: Project) -> None:
     paths = {f.path for f in project.files}
     for i, mig in enumerate(repo.migration_facts):
         if mig.tool == "sql-pair":
-            down = re.sub(r"\.up\.sql$", ".down.sql", mig.path, flags=re.I)
+            down = _down_half(mig.path)
             has = down in paths
-            repo.migration_facts[i] = Migration(mig.path, "sql-pair", mig.location, has, "" if has else "no .down.sql",
+            missing = "no " + down.rpartition("/")[2]
+            repo.migration_facts[i] = Migration(mig.path, "sql-pair", mig.location, has, "" if has else missing,
                                                 Location(down) if has else None, mig.destructive)
     # Reusable workflows: a job that `uses: ./.github/workflows/x.yml` runs x.yml on the caller's triggers.
     by_path = {w.path: w for w in repo.ci_facts}

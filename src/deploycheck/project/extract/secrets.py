@@ -94,6 +94,8 @@ _PROVIDERS = frozenset({
 # Public by design, or not a credential at all.
 _PUBLIC_WORDS = frozenset({"public", "publishable", "anon", "pub", "example", "sample", "dummy", "fake",
                            "mock", "placeholder", "test", "site", "recaptcha", "turnstile"})
+# The credential scope of an AWS Signature V4 (X-Amz-Credential): the access key id is public there.
+_SIGV4_SCOPE = re.compile(r"(/|%2F)\d{8}(/|%2F)[a-z0-9-]+(/|%2F)[a-z0-9-]+(/|%2F)aws4_request", re.I)
 _WEAK_PROVIDERS = frozenset({"google", "firebase", "mapbox", "maps", "sentry", "gmaps", "posthog",
                              "amplitude", "mixpanel", "segment", "algolia"})
 _NON_SECRET_LAST = frozenset("""
@@ -649,6 +651,9 @@ class _Scan:
             return False
         if end < len(text) and _TOKEN_CHAR.match(text[end]) and p.kind in ("aws-access-key-id", "twilio-api-key", "google-api-key"):
             return False
+        if p.kind == "aws-access-key-id" and _SIGV4_SCOPE.match(text, end):
+            self.taken.append((start, end))   # not a secret by any other rule either
+            return True    # AKIA…/20220405/eu-central-1/s3/aws4_request: the key id every presigned URL shows
         value = text[start:end]
         if p.kind == "openai-api-key" and value.startswith("sk-ant-"):
             return False
@@ -685,6 +690,10 @@ class _Scan:
             return True
         if name and _PUBLIC_PREFIX.match(name):
             return True
+        words = _words(name) if name else ()
+        if any(w in ("map", "maps", "gmap", "gmaps", "embed") for w in words) and \
+                not any(w in ("server", "backend", "secret", "private", "geocode", "geocoding") for w in words):
+            return True   # GOOGLE_MAP_API_KEY: the Maps JavaScript key every page that shows a map carries
         return self.ctx.path.lower().endswith((".html", ".htm", ".vue", ".svelte", ".jsx", ".tsx", ".astro"))
 
     def name_before(self, pos: int) -> str | None:
@@ -864,6 +873,12 @@ class _Scan:
         if self.is_code and is_signing_name(name):
             if self.in_comment(self.line_of(start)):
                 return
+            if self._read_when_present(name):
+                # `if os.environ.get("SECRET_KEY"): SECRET_KEY = os.environ["SECRET_KEY"] else: SECRET_KEY = "…"`:
+                # the literal is what runs when the variable is missing, a fallback like `get("X", "…")`
+                self.add(kind="fallback", provider="generic", value=v, start=start, name=name,
+                         placeholder=placeholder, fallback_for=name, group="fallback")
+                return
             self.add(kind="signing-secret", provider="generic", value=v, start=start, name=name,
                      placeholder=placeholder, group="value")
             return
@@ -877,6 +892,13 @@ class _Scan:
         elif strength == 2 and self.is_code and words and words[-1] in ("password", "passwd", "pwd", "pass", "passphrase") \
                 and is_password_shaped(v):
             self.add(kind="password-literal", provider="generic", value=v, start=start, name=name, group="value")
+
+    def _read_when_present(self, name: str) -> bool:
+        """This file reads the variable `name` (or one ending in it: DJANGO_SECRET_KEY) only after testing
+        that it is set, so a literal assigned to `name` elsewhere in the file is its fallback."""
+        upper = name.upper()
+        return any(r.name and (r.name == upper or r.name.endswith("_" + upper)) and r.name in r.only_if
+                   and r.location.path == self.ctx.path for r in self.facts.env_reads)
 
     def _provider_by_name(self, words: list[str], v: str) -> tuple[str, str] | None:
         ws = set(words)

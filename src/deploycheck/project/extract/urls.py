@@ -14,8 +14,8 @@ import tree_sitter as ts
 
 from deploycheck.project.extract import Extractor, JS, PY
 from deploycheck.project.extract._pyast import dotted
-from deploycheck.project.extract._js import (callee_of_argument, in_dev_context, is_parameter_default, key_of,
-                                             skip_wrappers_up, string_value)
+from deploycheck.project.extract._js import (callee_of_argument, enclosing_function, in_dev_context,
+                                             is_parameter_default, key_of, skip_wrappers_up, string_value)
 from deploycheck.project.model import FileFacts, Language, Role, UrlLiteral
 from deploycheck.project.parse import FileContext
 from deploycheck.redact import redact_line
@@ -58,11 +58,61 @@ def extract_js(ctx: FileContext, out: FileFacts) -> None:
         callee = callee_of_argument(ctx, node)
         if callee and _LOG_CALLEE.search(callee):
             continue
+        key = key_of(ctx, node)
+        if _url_base_argument(ctx, node) or (key and _only_a_url_base(ctx, node, key)):
+            continue
         fallback = _js_fallback_for(ctx, node)
-        lit = _host_literal(ctx, value, ctx.loc(node), fallback_for=fallback, key=key_of(ctx, node),
+        lit = _host_literal(ctx, value, ctx.loc(node), fallback_for=fallback, key=key,
                             callee=callee, in_dev_branch=in_dev_context(ctx, node))
         if lit is not None:
             out.urls.append(lit)
+
+
+def _url_base_argument(ctx: FileContext, node: ts.Node) -> bool:
+    """`const u = new URL(path, 'https://localhost'); u.pathname`: a base to parse a relative URL against, when
+    the URL is only taken apart (not fetched, redirected to or handed back to a caller)."""
+    parent = node.parent
+    if parent is None or parent.type != "arguments" or parent.named_child_count < 2 or parent.named_children[1] != node:
+        return False
+    call = parent.parent
+    if call is None or call.type != "new_expression":
+        return False
+    ctor = call.child_by_field_name("constructor")
+    if ctor is None or ctx.node_text(ctor) != "URL":
+        return False
+    holder = call.parent
+    if holder is not None and holder.type == "expression_statement":
+        return True                                   # `new URL(value, base)` only to validate
+    if holder is None or holder.type != "variable_declarator" or holder.child_by_field_name("value") != call:
+        return False
+    name = holder.child_by_field_name("name")
+    scope = enclosing_function(node) or ctx.js_root
+    return name is not None and not _handed_on(ctx.node_text(scope), ctx.node_text(name))
+
+
+# A URL value used for a request, a redirect or returned to the caller (which may do either).
+def _handed_on(text: str, var: str) -> bool:
+    v = re.escape(var)
+    return bool(re.search(r"(\breturn\s+|[\w$.]+\(\s*(?:[^()]*,\s*)?|=\s*|\[\s*|:\s*)" + v + r"\s*(?:[,)\];}]|$)"
+                          r"|\b" + v + r"\.(href|toString\(\))", text, re.M))
+
+
+def _only_a_url_base(ctx: FileContext, node: ts.Node, key: str) -> bool:
+    """`const base = host ? `https://${host}` : 'https://localhost'; new URL(url, base)`: the variable the
+    literal is bound to serves only as the base of `new URL(…, base)` in its scope."""
+    if not re.fullmatch(r"[A-Za-z_$][\w$]*", key):
+        return False
+    scope = enclosing_function(node) or ctx.js_root
+    text = ctx.node_text(scope)
+    uses = len(re.findall(r"(?<![\w$.])" + re.escape(key) + r"(?![\w$])", text))
+    base = r"new\s+URL\([^()]*(?:\([^()]*\)[^()]*)*,\s*" + re.escape(key) + r"\s*\)"
+    bases = len(re.findall(base, text))
+    decls = len(re.findall(r"\b(?:const|let|var)\s+" + re.escape(key) + r"(?![\w$])", text))
+    if not (bases > 0 and decls > 0 and uses == bases + decls):   # declarations plus URL bases, nothing else
+        return False
+    # each `new URL(…, base)` is bound to a variable that is only taken apart
+    bound = re.findall(r"\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*" + base, text)
+    return len(bound) == bases and not any(_handed_on(text, v) for v in bound)
 
 
 def _used_as_pattern(ctx: FileContext, node: ts.Node) -> bool:
@@ -85,6 +135,9 @@ def _used_as_pattern(ctx: FileContext, node: ts.Node) -> bool:
     return False
 
 
+_ENV_REF = re.compile(r"(?:process\??\.env\??\.|import\.meta\.env\??\.|Bun\.env\??\.)(\w+)")
+
+
 def _js_fallback_for(ctx: FileContext, node: ts.Node) -> str | None:
     """'http://localhost:3000' in `process.env.API_URL || '…'` → "API_URL"."""
     top = skip_wrappers_up(node)
@@ -102,12 +155,20 @@ def _js_fallback_for(ctx: FileContext, node: ts.Node) -> str | None:
             m = re.search(r"\b\w*[Ee]nv\w*\(\s*['\"`](\w+)['\"`]", ctx.node_text(left))
             if m:
                 return m.group(1)
+            # `NEXT_PUBLIC_WEBAPP_URL() || 'http://localhost:3000'`: an accessor named after its variable
+            m = re.fullmatch(r"\s*(?:\w+\.)?([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)(?:\(\s*\))?\s*", ctx.node_text(left))
+            if m:
+                return m.group(1)
     if parent.type == "ternary_expression" and parent.child_by_field_name("alternative") == top:
-        # `process.env.X ? process.env.X : 'http://localhost'`: a presence test of the value it falls back from
+        # `process.env.X ? process.env.X : 'http://localhost'`, `X && X.trim() !== '' ? X : 'http://localhost'`:
+        # the test of a variable whose value the other branch uses
         cond = parent.child_by_field_name("condition")
-        m = re.fullmatch(r"\s*!*\s*process\.env\.(\w+)\s*", ctx.node_text(cond)) if cond is not None else None
-        if m:
-            return m.group(1)
+        conseq = parent.child_by_field_name("consequence")
+        if cond is not None and conseq is not None:
+            used = set(_ENV_REF.findall(ctx.node_text(conseq)))
+            for name in _ENV_REF.findall(ctx.node_text(cond)):
+                if name in used:
+                    return name
     if parent.type == "arguments":
         call = parent.parent
         fn = call.child_by_field_name("function") if call is not None else None
@@ -129,7 +190,16 @@ def _js_fallback_for(ctx: FileContext, node: ts.Node) -> str | None:
 
 # ----------------------------------------------------------------------------------------- Python
 
-_PY_ENV_GETTERS = {"os.getenv", "getenv", "os.environ.get", "environ.get", "config", "env", "env.str", "env.url"}
+# A branch taken only in CI or under the test runner: `if os.environ.get("GITHUB_WORKFLOW"):`,
+# `if "test" in sys.argv:`, `if "pytest" in sys.modules:` (not when negated).
+_CI_TEST = re.compile(
+    r"^(?!.*\bnot\b).*(['\"](CI|GITHUB_WORKFLOW|GITHUB_ACTIONS|GITLAB_CI|CIRCLECI|TRAVIS|BUILDKITE|"
+    r"PYTEST_CURRENT_TEST|PYTEST_VERSION)['\"]|['\"]test['\"]\s+in\s+sys\.argv|sys\.argv\[1\]\s*==\s*['\"]test['\"]"
+    r"|['\"]pytest['\"]\s+in\s+sys\.modules)", re.S)
+_PY_ENV_GETTERS = {"os.getenv", "getenv", "os.environ.get", "environ.get", "config", "env", "env.str", "env.url",
+                   "env.db", "env.db_url", "env.cache", "env.cache_url"}
+# dj_database_url.config(default="postgres://localhost/app") reads DATABASE_URL (or env="…")
+_DB_URL_CONFIG = re.compile(r"(^|\.)(dj_database_url|db_url)\.config$")
 
 
 class _PyUrls(ast.NodeVisitor):
@@ -148,7 +218,7 @@ class _PyUrls(ast.NodeVisitor):
         test = ast.unparse(node.test)
         is_main = "__name__" in test and "__main__" in test
         is_dev = bool(re.search(r"\b(DEBUG|debug|DEV|is_dev|development|TESTING|is_local)\b", test)) and \
-            not re.search(r"not\s+(settings\.)?DEBUG|production", test)
+            not re.search(r"not\s+(settings\.)?DEBUG|production", test) or _CI_TEST.search(test) is not None
         self.stack.append(node)
         self.visit(node.test)
         self.main_guard += is_main
@@ -186,6 +256,15 @@ class _PyUrls(ast.NodeVisitor):
                         any(k.arg == "default" and k.value is node for k in anc.keywords)
                     if is_default and isinstance(first, ast.Constant) and isinstance(first.value, str):
                         fallback = first.value
+                elif callee and callee.endswith(".get") and len(anc.args) == 2 and anc.args[1] is node and \
+                        isinstance(anc.args[0], ast.Constant) and isinstance(anc.args[0].value, str):
+                    # SECRETS.get("cache_url", "redis://localhost:6379"): a config lookup with a laptop default
+                    fallback = anc.args[0].value
+                elif callee and _DB_URL_CONFIG.search(callee) and any(k.arg == "default" and k.value is node
+                                                                      for k in anc.keywords):
+                    env_kw = next((k.value for k in anc.keywords if k.arg == "env"), None)
+                    fallback = env_kw.value if isinstance(env_kw, ast.Constant) and isinstance(env_kw.value, str) \
+                        else "DATABASE_URL"
                 for k in anc.keywords:
                     if k.value is node or node in ast.walk(k.value):
                         key = key or k.arg

@@ -7,8 +7,8 @@ facts. `link.py` completes sources that load other files (env_file, EnvironmentF
 from __future__ import annotations
 
 from deploycheck.project.extract.deploy import (aws, ci, cloudflare, compose, digitalocean, dockerfile, dotenv, fly,
-                                                gcp, heroku, k8s, netlify, pm2, railway, render, systemd,
-                                                vercel)
+                                                gcp, heroku, k8s, netlify, nextconfig, pm2, railway, render,
+                                                systemd, vercel)
 from deploycheck.project.extract.deploy.link import LINKERS
 
 EXTRACTORS = (
@@ -29,6 +29,7 @@ EXTRACTORS = (
     *aws.EXTRACTORS,
     *cloudflare.EXTRACTORS,
     *ci.EXTRACTORS,
+    *nextconfig.EXTRACTORS,
 )
 
 __all__ = ["EXTRACTORS", "LINKERS"]

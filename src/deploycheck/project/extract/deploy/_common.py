@@ -564,3 +564,18 @@ def addon_vars(plan: str, attach_as: str | None = None) -> tuple[str, ...]:
     if attach_as and service in _ADDON_AS:
         return (_ADDON_AS[service].format(attach_as.upper().removesuffix("_URL")),)
     return ADDON_VARS.get(service, ())
+
+
+# Images of backing services (databases, caches, queues, mail catchers, admin UIs, proxies): their
+# environment configures that image, not the app's code.
+INFRA_IMAGES = re.compile(
+    r"^(.*/)?(postgres|postgis|mysql|mariadb|mongo|mongodb|redis|valkey|keydb|memcached|rabbitmq|kafka|"
+    r"zookeeper|elasticsearch|opensearch|minio|mailhog|mailpit|maildev|localstack|nginx|traefik|caddy|"
+    r"adminer|pgadmin4?|dpage/pgadmin4|mongo-express|redis-commander|azurite|dynamodb-local|"
+    r"cp-kafka|cp-zookeeper|clickhouse-server|clickhouse|cassandra|neo4j|meilisearch|typesense|qdrant|"
+    r"supabase/.*|prom/prometheus|grafana|jaeger|otel/.*|selenium/.*|browserless/.*|mcr\.microsoft\.com/mssql/server)"
+    r"(:.*)?$", re.I)
+
+
+def is_infra_image(image: str) -> bool:
+    return bool(INFRA_IMAGES.match(image.strip()))

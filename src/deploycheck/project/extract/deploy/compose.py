@@ -9,7 +9,9 @@ working tree or runs a dev server) feed "development"; so does a file whose serv
 infrastructure images (a local database), and one with no sign of running on a server (no restart
 policy, swarm `deploy:`, TLS proxy, ports 80/443, docker secrets or NODE_ENV=production …): plain
 `docker compose up` on a laptop is the common case. A name says more than any of these
-(docker-compose.prod.yml, compose.staging.yaml).
+(docker-compose.prod.yml, compose.staging.yaml). Services that run an infrastructure image (postgres,
+redis, adminer …) get no EnvSource: POSTGRES_PASSWORD configures the database, not the app, and a
+`restart: always` copied from their docs is no sign of a server.
 """
 from __future__ import annotations
 
@@ -18,20 +20,13 @@ from typing import Any
 
 from deploycheck.core import Location
 from deploycheck.project.extract import Extractor
-from deploycheck.project.extract.deploy._common import (Commands, ENV_NAME, add_link, as_dict, as_list, basename,
+from deploycheck.project.extract.deploy._common import (Commands, ENV_NAME, add_link, is_infra_image, as_dict, as_list, basename,
                                                         dedupe, environment_from, first_doc, health_path_in,
                                                         item_line, repo_path, scalar, setting, yline)
 from deploycheck.project.model import DeployConfig, EnvSetting, EnvSource, FileFacts, Language, Role
 from deploycheck.project.parse import FileContext
 
 _NAME = re.compile(r"^(docker-)?compose([.-][\w.-]+)?\.ya?ml$", re.I)
-INFRA_IMAGES = re.compile(
-    r"^(.*/)?(postgres|postgis|mysql|mariadb|mongo|mongodb|redis|valkey|keydb|memcached|rabbitmq|kafka|"
-    r"zookeeper|elasticsearch|opensearch|minio|mailhog|mailpit|maildev|localstack|nginx|traefik|caddy|"
-    r"adminer|pgadmin4?|dpage/pgadmin4|mongo-express|redis-commander|azurite|dynamodb-local|"
-    r"cp-kafka|cp-zookeeper|clickhouse-server|clickhouse|cassandra|neo4j|meilisearch|typesense|qdrant|"
-    r"supabase/.*|prom/prometheus|grafana|jaeger|otel/.*|selenium/.*|browserless/.*|mcr\.microsoft\.com/mssql/server)"
-    r"(:.*)?$", re.I)
 _DEV_ENV_VALUES = re.compile(r"^(development|dev|local)$", re.I)
 
 
@@ -78,7 +73,7 @@ def _is_app_service(svc: dict) -> bool:
     if svc.get("build") is not None:
         return True
     image = scalar(svc.get("image")) or ""
-    return bool(image) and not INFRA_IMAGES.match(image)
+    return bool(image) and not is_infra_image(image)
 
 
 _PROXY_IMAGES = re.compile(r"(^|/)(traefik|caddy|nginx-proxy|acme-companion|letsencrypt-nginx-proxy-companion|"
@@ -103,7 +98,9 @@ def _production_evidence(doc: dict, services: dict) -> bool:
     for svc in services.values():
         if not isinstance(svc, dict):
             continue
-        if scalar(svc.get("restart")) in ("always", "unless-stopped", "on-failure") or isinstance(svc.get("deploy"), dict):
+        # a restart policy on the app itself; database and admin-UI snippets carry `restart: always` from their docs
+        if _is_app_service(svc) and (scalar(svc.get("restart")) in ("always", "unless-stopped", "on-failure")
+                                     or isinstance(svc.get("deploy"), dict)):
             return True
         if _PROXY_IMAGES.search(scalar(svc.get("image")) or ""):
             return True
@@ -153,6 +150,11 @@ def run(ctx: FileContext, facts: FileFacts) -> None:
     for sname, svc in services.items():
         if not isinstance(svc, dict):
             continue
+        image = scalar(svc.get("image"))
+        if image:
+            images.append((image, Location(ctx.path, yline(svc, "image"))))
+        if not _is_app_service(svc):
+            continue    # a database or cache image: its environment configures that image, not the app
         settings = _environment(ctx, svc.get("environment"))
         build = svc.get("build")
         if isinstance(build, dict):
@@ -165,9 +167,6 @@ def run(ctx: FileContext, facts: FileFacts) -> None:
         facts.env_sources.append(src)
         for (p, required), ref in zip(files, refs):
             add_link(facts, src, "env-file", ref)
-        image = scalar(svc.get("image"))
-        if image:
-            images.append((image, Location(ctx.path, yline(svc, "image"))))
         cmds.add(svc.get("entrypoint"), yline(svc, "entrypoint"), "start")
         cmds.add(svc.get("command"), yline(svc, "command"), "start")
         hc = as_dict(svc.get("healthcheck"))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from deploycheck.core import Location
 from deploycheck.project.extract import Extractor
@@ -195,6 +195,8 @@ def run(ctx: FileContext, facts: FileFacts) -> None:
         if ctx.role is not Role.DEV_CONFIG else "development"
     env = env or "production"
     settings = build_env + [a for st in stages for a in st.args] + runtime_env
+    expanded = _expanded_names(instrs)
+    settings = [replace(st, used_in_config=True) if st.name in expanded else st for st in settings]
     facts.env_sources.append(EnvSource(
         name=ctx.path, kind="dockerfile", environment=env, path=ctx.path, platform="docker",
         settings=dedupe(settings), injected=injected, opaque=True))
@@ -203,6 +205,23 @@ def run(ctx: FileContext, facts: FileFacts) -> None:
         health_path=None if health_none else health, images=tuple(images), commands=tuple(cmds.items),
         command_kinds=tuple(cmds.kinds), runtime=runtime_of_image(base), environments=(env,),
         dev_only=env in ("development", "test", "ci")))
+
+
+_EXPANSION = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _expanded_names(instrs: list[Instruction]) -> set[str]:
+    """Variables the Dockerfile itself expands: `WORKDIR $APP_HOME`, `RUN if [ "$NIGHTLY" = 1 ]`, `CMD … $PORT`."""
+    out: set[str] = set()
+    for ins in instrs:
+        if ins.keyword in ("ARG",):
+            continue
+        if ins.keyword == "ENV":
+            # `ENV PATH=$VIRTUAL_ENV/bin:$PATH` expands VIRTUAL_ENV (the right-hand sides only)
+            out.update(m.group(1) for _, value in _env_pairs(ins.args) for m in _EXPANSION.finditer(value or ""))
+            continue
+        out.update(m.group(1) for m in _EXPANSION.finditer(ins.args))
+    return out
 
 
 def _keep_build(cmds: Commands) -> Commands:

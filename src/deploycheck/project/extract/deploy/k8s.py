@@ -17,6 +17,7 @@ from typing import Any
 from deploycheck.core import Location
 from deploycheck.project.extract import Extractor
 from deploycheck.project.extract.deploy._common import (Commands, ENV_NAME, INJECTED, K8S_OBJECTS, add_link, as_dict,
+                                                        is_infra_image,
                                                         as_list, basename, command_text, dedupe, deployed_environment,
                                                         first_doc, item_line, repo_path, scalar, setting, yaml_docs,
                                                         yline)
@@ -154,6 +155,8 @@ def _workload(ctx: FileContext, facts: FileFacts, doc: dict, pod: dict, helm: bo
             cmds.add(command, yline(c, "command", yline(c, "args", item_line(items, i))), cmd_kind)
             if group == "initContainers":
                 continue
+            if image and is_infra_image(image):
+                continue    # a database or cache container: its environment configures that image
             health = health or _probe_path(c)
             refs = _env_from(c)
             src = EnvSource(
