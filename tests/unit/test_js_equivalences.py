@@ -34,3 +34,13 @@ def test_request_reads_match_the_compiled_pattern(objs, text, pos):
     pos = min(pos, len(text))
     assert sc.req_match(text, pos) == bool(rx.match(text, pos))
 
+
+
+@settings(max_examples=800, deadline=None)
+@given(base=st.text(alphabet="ab./", max_size=8), rel=st.text(alphabet="ab./", max_size=8))
+def test_join_fast_path_is_normpath(base, rel):
+    import posixpath
+
+    from deploycheck.project.extract.calls_link import _join
+    p = posixpath.normpath(posixpath.join(base, rel)) if base else posixpath.normpath(rel)
+    assert _join(base, rel) == ("" if p == "." else p)

@@ -13,6 +13,7 @@ Over facts only (never trees):
 from __future__ import annotations
 
 import posixpath
+import re
 from collections import defaultdict
 from dataclasses import replace
 
@@ -38,7 +39,12 @@ def _ancestors(path: str) -> list[str]:
     return out
 
 
+_NOT_NORMAL = re.compile(r"(?:^|/)\.{1,2}(?:/|$)|//|^/|/$")
+
+
 def _join(base: str, rel: str) -> str:
+    if base and rel and not _NOT_NORMAL.search(base) and not _NOT_NORMAL.search(rel):
+        return f"{base}/{rel}"     # both already normal: what normpath(join()) would give
     p = posixpath.normpath(posixpath.join(base, rel)) if base else posixpath.normpath(rel)
     return "" if p == "." else p
 
