@@ -5,7 +5,12 @@ import re
 
 import tree_sitter as ts
 
-from deploycheck.project.parse import FileContext
+from deploycheck.project.parse import FileContext, shared_captures
+
+# Every function node of a file (one capture list, shared by the routes and calls extractors).
+FUNCTIONS_QUERY = shared_captures("js-index", "[(function_declaration) (function_expression) (arrow_function) "
+                                              "(method_definition) (generator_function_declaration) "
+                                              "(generator_function)] @fn")
 
 FUNCTION_TYPES = frozenset({
     "function_declaration", "function_expression", "arrow_function", "method_definition",

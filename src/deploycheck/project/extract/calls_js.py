@@ -13,12 +13,15 @@ Top-level code that makes calls of interest is summarised as a pseudo-function `
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
 import tree_sitter as ts
 
 from deploycheck.core import Location
+from deploycheck.project.extract._js import FUNCTIONS_QUERY
+from deploycheck.project.extract._prefilter import prefiltered
 from deploycheck.project.extract.calls_link import BASEURL_DIRS
 from deploycheck.project.extract.calls_classify import (Chain, Classified, classify_js, is_local_module,
                                                         js_connector, lib_kind)
@@ -74,6 +77,8 @@ _LAMBDA_DIR_PATH = re.compile(r"(^|/)(netlify/functions|functions|api|lambda|lam
 _SVELTEKIT_PATH = re.compile(r"\+server\.[jt]s$")
 _REMIX_ROUTE_PATH = re.compile(r"(^|/)app/routes/")
 _COMMENTS = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
+_DEFAULT_EXPORT = re.compile(r"^\s*(?:export\s+default|module\.exports\s*=)\s+(?:([\w$.]+)\(\s*)?([A-Za-z_$][\w$]*)\s*\)?\s*;?\s*$",
+                             re.M)
 
 
 @dataclass(slots=True)
@@ -113,6 +118,7 @@ class _File:
         self.ext: dict[str, object] = {}
         self.refs: list[tuple[str, str, str, int, str]] = []
         self.imports: list[Import] = []           # -> facts.extra["call_imports"] (see calls.py)
+        self._fn_index: tuple[list[int], list[int], list[ts.Node]] | None = None
         self.text = ctx.text
         self.is_pages_api = bool(_PAGES_API_PATH.search(ctx.path))
         self.is_pages = bool(_PAGES_PATH.search(ctx.path)) and not self.is_pages_api
@@ -124,6 +130,14 @@ class _File:
         self.use_server = head.startswith(("'use server'", '"use server"'))
 
     # ------------------------------------------------------------------ helpers
+    def fn_index(self) -> tuple[list[int], list[int], list[ts.Node]]:
+        """FN_TYPES nodes by (start, -end): outer before inner at the same start."""
+        if self._fn_index is None:
+            fns = [n for n in self.ctx.captures(FUNCTIONS_QUERY).get("fn", []) if n.type in FN_TYPES]
+            fns.sort(key=lambda n: (n.start_byte, -n.end_byte))
+            self._fn_index = ([n.start_byte for n in fns], [n.end_byte for n in fns], fns)
+        return self._fn_index
+
     def text_of(self, node: ts.Node | None) -> str:
         return self.ctx.node_text(node) if node is not None else ""
 
@@ -147,8 +161,10 @@ def extract(ctx: FileContext, facts: FileFacts) -> None:
     f.hot_roots = {local for local, origin in f.origins.items()
                    if is_local_module(origin) or lib_kind(origin) or origin in _FW_IMPORTS
                    or _maybe_local_package(origin) or origin == "require"}
-    m = re.search(r"^\s*(?:export\s+default|module\.exports\s*=)\s+(?:([\w$.]+)\(\s*)?([A-Za-z_$][\w$]*)\s*\)?\s*;?\s*$",
-                  ctx.text, re.M)
+    text = ctx.text
+    # (the pattern needs "module.exports", or both "export" and "default")
+    m = _DEFAULT_EXPORT.search(text) if "module.exports" in text or ("default" in text and "export" in text) \
+        else None
     if m:
         f.ext["default_export"] = m.group(2)
         if m.group(1):
@@ -569,11 +585,16 @@ def _is_trpc(f: _File, call: ts.Node) -> bool:
 
 
 def _enclosing_fn(f: _File, node: ts.Node) -> Fn | None:
-    p = node.parent
-    while p is not None:
-        if p.type in FN_TYPES:
-            return get_fn(f, p)
-        p = p.parent
+    """The nearest ancestor of FN_TYPES: the innermost such function whose bytes contain the node
+    (nodes nest, so containment is ancestry), found in the file's function index rather than by
+    walking parents (each `.parent` is a walk down from the root in tree-sitter)."""
+    starts, ends, nodes = f.fn_index()
+    s, e = node.start_byte, node.end_byte
+    i = bisect.bisect_right(starts, s) - 1
+    while i >= 0:
+        if ends[i] >= e and (starts[i] != s or ends[i] != e):
+            return get_fn(f, nodes[i])
+        i -= 1
     return None
 
 
@@ -1442,7 +1463,7 @@ def _error_handlers(f: _File, calls: list[ts.Node]) -> None:
 # ---------------------------------------------------------------------------------- emit
 
 
-_BROWSER = re.compile(r"\b(window|document|navigator|localStorage|sessionStorage)\s*\.\s*[a-zA-Z]")
+_BROWSER = prefiltered(r"\b(window|document|navigator|localStorage|sessionStorage)\s*\.\s*[a-zA-Z]", split=True)
 
 
 def _emit(f: _File) -> None:
@@ -1452,7 +1473,7 @@ def _emit(f: _File) -> None:
         fns.insert(0, f.module)
     # code that runs in the browser (a tracker script, a React helper): its fetch() failures are not the
     # server's, and fire-and-forget beacons are deliberate
-    browser = not any(fn.handler for fn in fns) and bool(_BROWSER.search(f.text))
+    browser = not any(fn.handler for fn in fns) and _BROWSER.test(f.text)
     for fn in fns:
         if browser:
             fn.facts.append("browser")

@@ -21,6 +21,7 @@ from functools import cached_property, lru_cache
 import tree_sitter as ts
 
 from deploycheck.core import Location
+from deploycheck.project.extract._js import FUNCTIONS_QUERY
 from deploycheck.project.extract._prefilter import prefiltered
 from deploycheck.project.extract.routes import _names as N
 from deploycheck.project.extract.routes._sql import read_sql
@@ -30,8 +31,7 @@ from deploycheck.project.parse import FileContext, shared_captures
 
 FN_TYPES = frozenset({"function_declaration", "function_expression", "arrow_function", "method_definition",
                       "generator_function_declaration", "generator_function", "function"})
-_Q_FN = shared_captures("js-index", "[(function_declaration) (function_expression) (arrow_function) (method_definition) "
-                                    "(generator_function_declaration) (generator_function)] @fn")
+_Q_FN = FUNCTIONS_QUERY
 _Q_ITEMS = shared_captures("js-index", """
 (call_expression) @call
 (new_expression) @new
