@@ -316,12 +316,22 @@ class JsAnalysis:
         return f"{self.ctx.path}#{f.name or '<anonymous>'}@{f.line}"
 
     def enclosing_fn(self, node: ts.Node) -> ts.Node | None:
-        n = node.parent
-        while n is not None:
-            if n.type in FN_TYPES:
-                return n
-            n = n.parent
+        """The nearest function ancestor: the innermost function whose bytes contain the node (nodes
+        nest, so containment is ancestry), from the function index instead of a walk up the parents."""
+        starts, ends, nodes = self._fn_index
+        s, e = node.start_byte, node.end_byte
+        i = bisect.bisect_right(starts, s) - 1
+        while i >= 0:
+            if ends[i] >= e and (starts[i] != s or ends[i] != e):
+                return nodes[i]
+            i -= 1
         return None
+
+    @cached_property
+    def _fn_index(self) -> tuple[list[int], list[int], list[ts.Node]]:
+        fns = [n for n in self.ctx.captures(_Q_FN).get("fn", []) if n.type in FN_TYPES]
+        fns.sort(key=lambda n: (n.start_byte, -n.end_byte))
+        return [n.start_byte for n in fns], [n.end_byte for n in fns], fns
 
     @cached_property
     def top_functions(self) -> dict[str, ts.Node]:
