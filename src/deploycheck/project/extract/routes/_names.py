@@ -153,7 +153,8 @@ SIGNATURE_VERIFY = re.compile(
     r"new\s+Webhook\s*\(|Webhook\s*\(|timingSafeEqual|compare_digest|createHmac\s*\(|hmac\s*\.\s*new\s*\(|"
     r"(?:verify_?(?:webhook|signature|hmac|slack|github|request_signature)\w*|validate_?(?:webhook|signature)\w*|"
     r"check_?signature|is_?valid_?signature|validateRequest|validate_request)\s*\()"
-    r"|\.\s*verify\s*\(\s*(?:payload|body|rawBody|raw_body|text|req\.body|request\.body|await)")
+    r"|\.\s*verify\s*\(\s*(?:payload|body|rawBody|raw_body|text|req\.body|request\.body|await)"
+    r"|\b(?:\w+_)?unsign\w*\s*\(|\bsigning\s*\.\s*loads\s*\(")   # Django signing: Signer().unsign(...)
 OAUTH_EXCHANGE = re.compile(
     r"(?ix)exchangeCodeForSession|exchange_?code|authorize_?access_?token|fetch_?token|get_?access_?token|"
     r"grant_type\W+authorization_code|oauth[\w/]*access_token|/oauth/token|/token\b.*\bcode\b|getToken\s*\(\s*\{?\s*code|"
@@ -168,3 +169,11 @@ IDENTITY_KEYS = re.compile(
     r"(?ix)^(?:full_?name|first_?name|last_?name|given_?name|family_?name|author|author_?name|email|e_?mail|"
     r"email_?address|phone|phone_?number|mobile|telephone|guest_?name|guest_?email|contact_?email|"
     r"contact_?name|your_?name|sender|sender_?email|customer_?email|customer_?name|dob|date_?of_?birth)$")
+
+# A handler that answers with an HTML page or a redirect (a website page, not a data API):
+# render(request, "x.html"), render_template(...), TemplateResponse(...), res.render("view"),
+# reply.view(...), redirect(...), HttpResponseRedirect(...), NextResponse.redirect(...).
+PAGE_RESPONSE = re.compile(
+    r"(?:\b(?:res|response|reply|ctx)\s*\.\s*render|\brender(?:_template(?:_string)?|_to_response)?|"
+    r"\bTemplateResponse|\breply\s*\.\s*view|\bHttpResponse(?:Permanent)?Redirect|\bredirect|"
+    r"\b(?:res|response|reply|c|ctx|NextResponse|Response)\s*\.\s*redirect)\s*\(")

@@ -401,7 +401,8 @@ class PyAnalysis:
         userish = bool(words & sc.user) or bool(N.USER_EXPR.search(ctext)) or bool(_TOKEN_EXPR.search(ctext)) or \
             bool(re.search(r"(?i)\bin\s+session\b|session\.get\(|is_authenticated|is_anonymous|current_user|g\.user|"
                            r"request\.user|get_jwt|authorization|api_key|x-api-key", ctext)) or \
-            any(N.name_says_auth(c) for c in re.findall(r"([A-Za-z_][\w.]*)\s*\(", ctext))   # `if not authed():`, `if is_admin():`
+            any(N.name_says_auth(c) for c in re.findall(r"([A-Za-z_][\w.]*)\s*\(", ctext)) or \
+            bool(re.search(r"\b[A-Z][A-Z0-9_]*_(?:KEY|SECRET|TOKEN)\b", ctext))   # `if key != settings.METRICS_KEY:`
         if not userish:
             return
         if _ROLE_EXPR.search(ctext) and (auth_rejects or alt_rejects):

@@ -59,6 +59,10 @@ _GENERIC = {
     "DetailView": ("retrieve",), "UpdateView": ("retrieve", "update_form"), "DeleteView": ("retrieve", "destroy_form"),
     "ListView": ("list",), "CreateView": ("create_form_get", "create"), "FormView": (), "TemplateView": (),
 }
+# Django's generic views that answer with a rendered template (or a redirect): website pages
+_PAGE_VIEWS = frozenset({"ListView", "DetailView", "TemplateView", "ArchiveIndexView", "YearArchiveView",
+                         "MonthArchiveView", "WeekArchiveView", "DayArchiveView", "TodayArchiveView", "DateDetailView",
+                         "RedirectView", "FormView", "CreateView", "UpdateView", "DeleteView"})
 _DRF_BASES = re.compile(r"(?:APIView|ViewSet|ModelViewSet|GenericAPIView|GenericViewSet|ViewSetMixin|\w+APIView|\w+ViewSet)$")
 
 
@@ -75,6 +79,7 @@ class ViewSpec:
     has_permission_classes: bool = False
     object_accesses: tuple[DataAccess, ...] = ()   # the record generic views load/change by pk
     read_only_public: bool = False             # IsAuthenticatedOrReadOnly: reads are public
+    page: bool = False                         # a Django template view (ListView, DetailView, TemplateView …)
 
 
 def run(ctx: FileContext, facts: FileFacts) -> None:
@@ -511,8 +516,11 @@ def _class_view(ctx, pa, cls: ast.ClassDef, bases: list[str]) -> tuple[ViewSpec 
                     actions.append((m, s.id, f"action:{fn.name}:{(const_str(kw(d, 'url_path')) or fn.name)}", detail))
     if not actions:
         return None, summaries
+    page = not drf and (any(b in _PAGE_VIEWS for b in bases) or any(
+        isinstance(st, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "template_name" for t in st.targets)
+        for st in cls.body))
     return ViewSpec(path, cls.name, cls.lineno, tuple(actions), tuple(guards), public, drf, has_perms,
-                    tuple(object_accesses), read_only_public), summaries
+                    tuple(object_accesses), read_only_public, page), summaries
 
 
 def _extractor():

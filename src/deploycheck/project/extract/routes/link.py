@@ -708,6 +708,7 @@ class Linker:
             out.append(replace(route, method=method, path=path, handler=sid,
                                handler_location=Location(spec.path, self.fns[sid].line if sid in self.fns else spec.line),
                                guards=tuple(guards), accesses=route.accesses + extra_acc,
+                               markers=route.markers + (("renders-page",) if getattr(spec, "page", False) else ()),
                                name=spec.name if not act.startswith("action:") else act.split(":")[1]))
         return out or [route]
 
