@@ -3,7 +3,7 @@ prefixes, dependencies at app/router/include/route/parameter level, Annotated al
 Django/DRF (urls + include, function and class views, viewsets, default permission classes)."""
 from __future__ import annotations
 
-from routes_helpers import by_key, table
+from routes_helpers import by_key, routes, table
 
 FLASK = {
     "app.py": """
@@ -291,3 +291,45 @@ def test_blueprint_shared_by_several_modules_is_one_router():
         """,
     }
     assert table(files) == [("GET", "/api/v1/users/<int:id>", ["before_request"])]
+
+
+def test_django_url_lists_included_by_name_or_inline_keep_their_prefix():
+    files = {
+        "hc/views.py": """
+            from django.http import JsonResponse
+
+            def ping(request, code, action="success"):
+                return JsonResponse({})
+
+            def checks(request):
+                return JsonResponse({})
+
+            def roadmap(request, series):
+                return JsonResponse({})
+
+            def download(request, version, kind):
+                return JsonResponse({})
+        """,
+        "hc/urls.py": """
+            from django.urls import include, path, re_path
+            from hc import views
+
+            uuid_urls = [
+                path("", views.ping),
+                path("fail", views.ping, {"action": "fail"}),
+            ]
+            api_urls = [path("checks/", views.checks)]
+
+            urlpatterns = [
+                path("ping/<uuid:code>/", include(uuid_urls)),
+                path("api/v1/", include(api_urls)),
+                path("api/v2/", include(api_urls)),
+                path("inline/", include([path("checks/", views.checks)])),
+                re_path(r"^(?P<series>(?:\\d{1,2}\\.[0-2]|\\d{4}))/roadmap/$", views.roadmap),
+                re_path(r"^([0-9a-z_.-]+)/(tarball|wheel)/$", views.download),
+            ]
+        """,
+    }
+    paths = sorted({r.path for r in routes(files)})
+    assert paths == ["/<arg1>/<arg2>/", "/<series>/roadmap/", "/api/v1/checks/", "/api/v2/checks/",
+                     "/inline/checks/", "/ping/<uuid:code>/", "/ping/<uuid:code>/fail"]

@@ -82,6 +82,8 @@ PUBLIC_REASONS = {
     "public-flag": "returns only records flagged public/published",
     "submission": "public form: creates a record from the visitor's own details",
     "public-decorator": "explicitly marked public",
+    "public-link": "addressed by its public link: the slug/code in the URL is what lets a visitor in",
+    "public-page": "public page: renders records no user owns (the app guards its private pages)",
     "dev-only": "registered only in development (not deployed)",
 }
 _SEP = r"(?:^|[/_.\-\s])"
@@ -112,6 +114,34 @@ SUBMISSION = re.compile(rf"(?i){_SEP}(?:contact|comments?|feedback|subscribe|new
                         rf"bookings?|book|appointments?|reservations?|inquir(?:y|ies)|enquir(?:y|ies)|leads?|"
                         rf"messages?|reviews?|rsvp|support|report|applications?|apply|orders?|checkout|quote|"
                         rf"survey|responses?|signups?|registrations?|donations?|tickets?){_END}")
+
+
+# Path parameters that are capabilities: whoever has the link may see the record (a share link, a
+# tracking pixel, a short link, an invitation, a badge). Secret-like ones (tokens, keys) may also
+# carry a write (a ping URL, an unsubscribe link); a slug or a code only a read.
+CAPABILITY_PARAM = re.compile(r"^(?:\w+_)?(?:slug|code|token|hash|secret|signature|share|share_(?:id|code|key|token))$"
+                              r"|^\w+_key$|^(?:short|public|share|invite)_?(?:id|code|url|key)?$")
+SECRET_PARAM = re.compile(r"^(?:\w+_)?(?:token|secret|signature)$|^\w+_key$")
+ID_PARAM = re.compile(r"^(?:id|pk|uuid|_id|\w+_id|\w+_pk|\w+_uuid)$")
+# Path words that say the link is inside someone's account, not a public one
+PRIVATE_SEGMENT = re.compile(r"(?i)^(?:admin|dashboard|settings|accounts?|workspaces?|teams?|orgs?|organi[sz]ations?|"
+                             r"projects?|users?|me|billing|internal|private|manage|console|api-?keys?)$")
+# Records that are personal or private whatever the app: never "public content of a public page"
+SENSITIVE_TARGET = re.compile(
+    r"^(?:users?|accounts?|customers?|clients?|profiles?|people|persons?|orders?|payments?|invoices?|transactions?|"
+    r"charges?|refunds?|subscriptions?|messages?|conversations?|chats?|emails?|contacts?|addresses|notes?|documents?|"
+    r"files?|uploads?|attachments?|carts?|wallets?|balances?|credentials?|passwords?|tokens?|sessions?|keys?|apikeys?|"
+    r"secrets?|patients?|appointments?|bookings?|reservations?|notifications?|settings|preferences|logs?|"
+    r"auditlogs?|reports?|records?|submissions?|applications?|employees?|students?|grades?|prescriptions?)$")
+SENSITIVE_LAST_WORD = re.compile(r"^(?:user|account|customer|payment|order|invoice|transaction|message|token|session|"
+                                 r"password|credential|secret|key|address|patient|wallet)s?$")
+
+
+@dataclass(frozen=True, slots=True)
+class AppContext:
+    """What the whole app says about a route's records: who owns what, whether it guards anything."""
+    owned: frozenset[str] = frozenset()   # normalised targets some code scopes by user
+    guards_routes: bool = False           # some route of the app has an auth guard
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,17 +177,19 @@ def assess(project: Project) -> list[Verdict]:
 
 def _assess(routes: list[Route]) -> list[Verdict]:
     owned = owned_targets(routes)
-    first = [assess_route(r, owned) for r in routes]
+    app = AppContext(frozenset(owned), any(g.is_auth for r in routes for g in r.guards))
+    first = [assess_route(r, owned, app=app) for r in routes]
     # records the app itself serves to everyone (a public-by-design read) are not secret when a
     # signed-in route reads them by id: only writes to them need an ownership check
     public_targets = {_norm(a.target) for v in first if v.public == "public-content"
                       for a in v.route.accesses if a.op == "read" and a.target and not a.public}
     if not public_targets:
         return first
-    return [assess_route(r, owned, public_targets) if v.findings else v for r, v in zip(routes, first)]
+    return [assess_route(r, owned, public_targets, app=app) if v.findings else v for r, v in zip(routes, first)]
 
 
-def assess_route(r: Route, owned: set[str], public_targets: frozenset[str] | set[str] = frozenset()) -> Verdict:
+def assess_route(r: Route, owned: set[str], public_targets: frozenset[str] | set[str] = frozenset(),
+                 app: AppContext = AppContext()) -> Verdict:
     guards = tuple(g for g in r.guards if g.is_auth)
     markers = set(r.markers)
     accesses = [a for a in r.accesses if not a.counter]
@@ -168,7 +200,7 @@ def assess_route(r: Route, owned: set[str], public_targets: frozenset[str] | set
         touches = "write"
     public_marked = any(g.public for g in r.guards)
     if not guards:
-        reason = public_reason(r, touches, accesses, markers)
+        reason = public_reason(r, touches, accesses, markers, app)
         if reason is not None:
             return Verdict(r, guards, reason, touches=touches)
         # an explicit opt-out (@Public(), AllowAny, @login_not_required) is trusted for reads; a write
@@ -248,13 +280,14 @@ def _norm(target: str | None) -> str:
 
 
 # ------------------------------------------------------------------------------ public by design
-def public_reason(r: Route, touches: str, accesses: list[DataAccess], markers: set[str]) -> str | None:
+def public_reason(r: Route, touches: str, accesses: list[DataAccess], markers: set[str],
+                  app: AppContext = AppContext()) -> str | None:
     """Why an unguarded route is public on purpose, or None. Needs the name *and* matching behaviour."""
     text = _route_text(r)
     writes = [a for a in accesses if a.op in _WRITE_OPS]
     keyed_writes = [a for a in writes if a.single and a.key == "request" and a.op in ("update", "delete")]
     creates_only = bool(writes) and all(a.op == "create" for a in writes)
-    if HEALTH.search(r.path) and touches != "write":
+    if HEALTH.search(r.path) and touches != "write" and not _param_names(r):   # /checks/:id/status is a record
         return "health"
     if "verifies-signature" in markers and (WEBHOOK.search(text) or r.method in ("POST", "ANY")):
         return "webhook"
@@ -292,11 +325,65 @@ def public_reason(r: Route, touches: str, accesses: list[DataAccess], markers: s
             if not by_id or all(PUBLIC_NOUN.match(_plain(a.target) or (words[-1] if words else "")) or
                                 (words and PUBLIC_NOUN.match(words[-1])) for a in by_id):
                 return "public-content"
+    if _public_link(r, writes):
+        return "public-link"
+    if _public_page(r, touches, accesses, markers, app):
+        return "public-page"
     if r.method in ("POST", "PUT", "ANY") and creates_only and not keyed_writes and \
             not any(_unscoped_by_request(a) for a in accesses if a.op == "read") and \
             ("identity-in-body" in markers or SUBMISSION.search(text)):
         return "submission"
     return None
+
+
+def _param_names(r: Route) -> list[str]:
+    """Path parameter names in snake_case: ':shareId' -> share_id, '<slug:metric_slug>' -> metric_slug."""
+    out = []
+    for raw in re.findall(r":\w+|\{[^}]+\}|<[^>]+>|\[[^\]]+\]", r.path or ""):
+        name = raw.strip(":{}<>[]").lstrip(".").split(":")[-1].strip()
+        name = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).replace("-", "_").lower()
+        if name:
+            out.append(name)
+    return out
+
+
+def _public_link(r: Route, writes: list[DataAccess]) -> bool:
+    """A record reached through an unguessable or public link: `/share/[slug]`, `/p/:code` (a tracking
+    pixel), `/invite/:token`, `/ping/<uuid:code>`. No id-like parameter beside it, no account path around
+    it; a write only through a secret (token, key), never a delete."""
+    params = _param_names(r)
+    caps = [p for p in params if CAPABILITY_PARAM.match(p)]
+    if not caps or any(ID_PARAM.match(p) for p in params):
+        return False
+    statics = [seg for seg in (r.path or "").split("/") if seg and not re.search(r"[:{<\[(]", seg)]
+    if any(PRIVATE_SEGMENT.match(seg) for seg in statics):
+        return False
+    if not writes:
+        return r.method in ("GET", "HEAD", "ANY", "OPTIONS")
+    return any(SECRET_PARAM.match(p) for p in caps) and all(a.op in ("update", "create") for a in writes)
+
+
+def _public_page(r: Route, touches: str, accesses: list[DataAccess], markers: set[str], app: AppContext) -> bool:
+    """A page of a public website: a GET that renders a template (or redirects), in an app that guards
+    other routes, showing records that no code scopes to a user and that are not personal by nature
+    (releases, feeds, testimonials, sponsors)."""
+    if touches == "write" or r.method not in ("GET", "HEAD", "ANY") or "renders-page" not in markers or \
+            not app.guards_routes:
+        return False
+    for a in accesses:
+        if a.op != "read" or not a.target:
+            continue
+        if _norm(a.target) in app.owned or _sensitive(a.target):
+            return False
+    return True
+
+
+def _sensitive(target: str) -> bool:
+    plain = _plain(target)
+    if SENSITIVE_TARGET.match(re.sub(r"[^a-z0-9]", "", plain)):
+        return True
+    words = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", target.rsplit(".", 1)[-1]).lower().replace("-", "_").split("_")
+    return bool(words and SENSITIVE_LAST_WORD.match(words[-1]))
 
 
 def _looks_webhook(r: Route) -> bool:

@@ -87,6 +87,8 @@ def find(project: Project, ctx) -> Iterator[Finding]:
         fn = g.fn(d.function)
         label = _label(d)
         if d.what == "checkout":
+            if d.released == "never" and _one_off(fn):
+                continue   # a script entry (`if __name__ == "__main__": init()`): the process exits and closes it
             if d.released == "never":
                 yield UNRELEASED.at(d.location, f"{label} borrows a client from the pool and never releases it: "
                                                 f"once the pool is empty every request hangs",
@@ -130,6 +132,11 @@ def find(project: Project, ctx) -> Iterator[Finding]:
             reported_loop.add(key)
             yield IN_LOOP.at(cs.location, f"`{cs.callee}()` opens a new {made.library} connection on every "
                                           f"iteration of this loop", subject=f"{fn.id}:{cs.callee}")
+
+
+def _one_off(fn) -> bool:
+    """A function only the file's script entry runs, never a request handler: its process ends after it."""
+    return fn is not None and "main-entry" in fn.facts and not fn.handler and not fn.reached_from
 
 
 def _opens(g: Graph, fid: str, creators: dict[str, list[DbClient]], depth: int) -> DbClient | None:

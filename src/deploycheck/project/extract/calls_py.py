@@ -281,6 +281,11 @@ class _Extractor:
                         self._derive("self." + t.attr, value, ctx)
             return
         if isinstance(node, ast.If) and _is_main_guard(node.test):
+            if ctx.fn is self.module:
+                # functions the script entry calls: they run once in a process that then exits
+                for sub in ast.walk(node):
+                    if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name) and sub.func.id in self.local_names:
+                        self.local_names[sub.func.id].facts.append("main-entry")
             for s in node.body:
                 self._stmt(s, ctx, cls)
             for s in node.orelse:
@@ -709,6 +714,12 @@ class _Extractor:
             released = "with"
         elif var:
             released = self._released(var, node, fn)
+        elif self._attr_target(info):
+            # `request.state.db = SessionLocal()`: stored on an object, released where it is closed
+            var = self._attr_target(info)
+            released = self._released(var, node, fn)
+            if released == "never":
+                released = "escapes"
         elif info["returned"]:
             released = "escapes"
         else:
@@ -719,6 +730,15 @@ class _Extractor:
             library=lib, location=self.ctx.loc(node), what="checkout",
             scope="module" if fn is self.module else "function", function=None if fn is self.module else fn.id,
             variable=var, released=released, in_loop=info["loop"] == "items"))
+
+    @staticmethod
+    def _attr_target(info: dict) -> str | None:
+        stmt = info.get("stmt")
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            if len(targets) == 1 and isinstance(targets[0], ast.Attribute):
+                return _dotted(targets[0])
+        return None
 
     def _released(self, var: str, node: ast.Call, fn: _Fn) -> str:
         if fn.node is None:

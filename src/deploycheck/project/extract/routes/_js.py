@@ -1380,9 +1380,11 @@ _MARKERS: tuple[tuple[str, tuple[str, ...], "re.Pattern[str]"], ...] = (
     ("sets-session", ("session", "cookie"), N.SESSION_SET),
     ("ends-session", ("logout", "signout", "sign_out", "destroy", "clear", "cookie", "flush", "invalidate"), N.SESSION_END),
     ("verifies-signature", ("webhook", "constructevent", "construct_event", "timingsafe", "hmac", "compare_digest",
-                            "verify", "signature", "validaterequest", "validate_request"), N.SIGNATURE_VERIFY),
+                            "verify", "signature", "validaterequest", "validate_request", "unsign", "signing"),
+     N.SIGNATURE_VERIFY),
     ("oauth-exchange", ("oauth", "token", "code", "grant", "callback", "authlib", "authorization"), N.OAUTH_EXCHANGE),
     ("sends-email", ("mail",), N.EMAIL_SEND),
+    ("renders-page", ("render", "template", "redirect", ".view"), N.PAGE_RESPONSE),
 )
 
 

@@ -155,7 +155,8 @@ SIGNATURE_VERIFY = re.compile(
     r"new\s+Webhook\s*\(|Webhook\s*\(|timingSafeEqual|compare_digest|createHmac\s*\(|hmac\s*\.\s*new\s*\(|"
     r"(?:verify_?(?:webhook|signature|hmac|slack|github|request_signature)\w*|validate_?(?:webhook|signature)\w*|"
     r"check_?signature|is_?valid_?signature|validateRequest|validate_request)\s*\()"
-    r"|\.\s*verify\s*\(\s*(?:payload|body|rawBody|raw_body|text|req\.body|request\.body|await)")
+    r"|\.\s*verify\s*\(\s*(?:payload|body|rawBody|raw_body|text|req\.body|request\.body|await)"
+    r"|\b(?:\w+_)?unsign\w*\s*\(|\bsigning\s*\.\s*loads\s*\(")   # Django signing: Signer().unsign(...)
 OAUTH_EXCHANGE = re.compile(
     r"(?ix)exchangeCodeForSession|exchange_?code|authorize_?access_?token|fetch_?token|get_?access_?token|"
     r"grant_type\W+authorization_code|oauth[\w/]*access_token|/oauth/token|/token\b.*\bcode\b|getToken\s*\(\s*\{?\s*code|"
@@ -171,11 +172,19 @@ IDENTITY_KEYS = re.compile(
     r"email_?address|phone|phone_?number|mobile|telephone|guest_?name|guest_?email|contact_?email|"
     r"contact_?name|your_?name|sender|sender_?email|customer_?email|customer_?name|dob|date_?of_?birth)$")
 
+# A handler that answers with an HTML page or a redirect (a website page, not a data API):
+# render(request, "x.html"), render_template(...), TemplateResponse(...), res.render("view"),
+# reply.view(...), redirect(...), HttpResponseRedirect(...), NextResponse.redirect(...).
+PAGE_RESPONSE = re.compile(
+    r"(?:\b(?:res|response|reply|ctx)\s*\.\s*render|\brender(?:_template(?:_string)?|_to_response)?|"
+    r"\bTemplateResponse|\breply\s*\.\s*view|\bHttpResponse(?:Permanent)?Redirect|\bredirect|"
+    r"\b(?:res|response|reply|c|ctx|NextResponse|Response)\s*\.\s*redirect)\s*\(")
+
 # These run on whole function bodies and conditions: a literal prefilter skips the texts that cannot
 # match (see _prefilter.py; results are the regexes' own).
 REQUEST_SEED, USER_EXPR = prefiltered(REQUEST_SEED), prefiltered(USER_EXPR)
 # (the handler-effect markers are asked yes/no on whole bodies: answered alternative by alternative)
 (PASSWORD_VERIFY, PASSWORD_HASH, TOKEN_ISSUE, SESSION_SET, SESSION_END, SIGNATURE_VERIFY, OAUTH_EXCHANGE,
- EMAIL_SEND) = (prefiltered(rx, split=True) for rx in (
+ EMAIL_SEND, PAGE_RESPONSE) = (prefiltered(rx, split=True) for rx in (
     PASSWORD_VERIFY, PASSWORD_HASH, TOKEN_ISSUE, SESSION_SET, SESSION_END, SIGNATURE_VERIFY, OAUTH_EXCHANGE,
-    EMAIL_SEND))
+    EMAIL_SEND, PAGE_RESPONSE))

@@ -20,6 +20,10 @@ from deploycheck.project.model import DataAccess, Guard
 from deploycheck.project.parse import FileContext
 
 FUNC = (ast.FunctionDef, ast.AsyncFunctionDef)
+# a database session/handle variable (`db`, `session`, `db_session`, `s`), not any name ending in s (`fields`)
+# an UPPER_CASE module constant (`DEFAULTS.get(key)` reads a dict, not a model)
+_CONSTANT = re.compile(r"^[A-Z][A-Z0-9]*_[A-Z0-9_]*$|^[A-Z][A-Z0-9]{4,}$")
+_SESSION_NAME = re.compile(r"(?i)^(?:\w*_)?(?:db|session|sess|dbsession)$|^s$")
 _PY_AUTH_RAISE = (r"(?i)raise\s+\w*(?:unauthori|forbidden|permission|credential|auth|login|denied|notauthenticated)\w*"
                   r"|abort\s*\(\s*40[13]|,\s*40[13]\b|redirect\s*\(\s*url_for\s*\(\s*['\"][\w.]*login")
 SQL_CALLS = frozenset({"execute", "executemany", "fetch", "fetchrow", "fetchval", "fetch_one", "fetch_all",
@@ -252,6 +256,11 @@ class PyAnalysis:
                         accesses[idx] = replace(accesses[idx], scoped=True)
                     if var in public_records:
                         accesses[idx] = replace(accesses[idx], public=True)
+        # its decorators (`@authorize`, `@login_required`): a handler that calls this function passes them
+        for d in fn.decorator_list:
+            dname = self.src(d.func if isinstance(d, ast.Call) else d)
+            if dname and re.fullmatch(r"[A-Za-z_][\w.]*", dname):
+                calls.append(LocalCall(dname, getattr(d, "lineno", fn.lineno), ("decorator",)))
         # FastAPI dependencies of this function: followed by the linker like calls
         defaults = self.param_defaults(fn)
         for p in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs:
@@ -360,6 +369,9 @@ class PyAnalysis:
         ctext = self.src(node.test)
         cons = self.body_text(node.body)
         alt = self.body_text(node.orelse) if node.orelse else ""
+        if not alt and node.body and isinstance(node.body[-1], ast.Return):
+            # `if authed(): return f(); return redirect(login)`: what follows the if is its else
+            alt = self.body_text(self._following(node))
         rejects = bool(_REJECT.search(cons)) or cons.strip() in ("return", "return None")
         auth_rejects = bool(_AUTH_REJECT.search(cons)) or bool(re.search(_PY_AUTH_RAISE, cons))
         alt_rejects = bool(alt and (_AUTH_REJECT.search(alt) or re.search(_PY_AUTH_RAISE, alt)))
@@ -388,7 +400,9 @@ class PyAnalysis:
             return
         userish = bool(words & sc.user) or bool(N.USER_EXPR.search(ctext)) or bool(_TOKEN_EXPR.search(ctext)) or \
             bool(re.search(r"(?i)\bin\s+session\b|session\.get\(|is_authenticated|is_anonymous|current_user|g\.user|"
-                           r"request\.user|get_jwt|authorization|api_key|x-api-key", ctext))
+                           r"request\.user|get_jwt|authorization|api_key|x-api-key", ctext)) or \
+            any(N.name_says_auth(c) for c in re.findall(r"([A-Za-z_][\w.]*)\s*\(", ctext)) or \
+            bool(re.search(r"\b[A-Z][A-Z0-9_]*_(?:KEY|SECRET|TOKEN)\b", ctext))   # `if key != settings.METRICS_KEY:`
         if not userish:
             return
         if _ROLE_EXPR.search(ctext) and (auth_rejects or alt_rejects):
@@ -402,6 +416,15 @@ class PyAnalysis:
             guards.append(Guard(_pyguard_name(ctext), "body", self.ctx.loc(node), scope="body"))
         elif alt_rejects and not negated:
             guards.append(Guard(_pyguard_name(ctext), "body", self.ctx.loc(node), scope="body"))
+
+    def _following(self, node: ast.stmt) -> list[ast.stmt]:
+        """The statements after `node` in the block that holds it."""
+        parent = self.parents.get(id(node))
+        for field_name in ("body", "orelse", "finalbody"):
+            block = getattr(parent, field_name, None)
+            if isinstance(block, list) and node in block:
+                return block[block.index(node) + 1:]
+        return []
 
     def _local_call(self, call: ast.Call, sc: _PScope) -> LocalCall | None:
         f = call.func
@@ -526,7 +549,7 @@ class PyAnalysis:
             model = rtext.split(".")[0]
             return self._query_chain(loc, rtext, model, segs, sc)
         # --- Django: Model.objects.get(pk=pk) / request.user.notes.get(...) / get_object_or_404(Model, pk=pk)
-        if rtext and (rtext.endswith(".objects") or re.search(r"\.objects$|_set$|\.all_objects$", rtext)):
+        if rtext and (rtext.endswith(".objects") or re.search(r"\.objects$|\.\w+_set$|\.all_objects$", rtext)):
             model = rtext.split(".")[-2] if rtext.endswith(".objects") else rtext.split(".")[-1]
             via_user = bool(N.USER_EXPR.search(rtext) or set(re.findall(r"\w+", rtext)) & sc.user)
             return self._django_chain(loc, rtext, model, segs, sc, via_user)
@@ -540,7 +563,7 @@ class PyAnalysis:
                                 single=names[0] != "get_list_or_404")
             return replace(acc, scoped=acc.scoped or via_user)
         # --- Peewee / Tortoise / Beanie: Model.get_by_id(id), Model.get(Model.id == id), await Model.get(id=id)
-        if isinstance(root, ast.Name) and re.match(r"^[A-Z]\w*$", root.id) and names[0] in (
+        if isinstance(root, ast.Name) and re.match(r"^[A-Z]\w*$", root.id) and not _CONSTANT.match(root.id) and names[0] in (
                 "get_by_id", "get", "get_or_none", "get_or_404", "delete_by_id", "find_one", "filter", "get_or_create",
                 "create", "delete", "update", "select", "find", "insert"):
             model = root.id
@@ -597,11 +620,11 @@ class PyAnalysis:
                               scoped=scoped, public=public)
         # --- a record written through: db.delete(obj), obj.delete(), obj.save(), db.add(obj)
         if rtext and names[0] in ("delete", "remove") and len(segs) == 1 and segs[0][1].args and \
-                re.search(r"(?i)(db|session|sess|s)$", rtext.split(".")[-1]):
+                _SESSION_NAME.search(rtext.split(".")[-1]):
             arg = self.src(segs[0][1].args[0])
             if arg in sc.records or "(" in arg:
                 return DataAccess(loc, "delete", f"{rtext}.{names[0]}", None, single=True, key="record", key_text=_short(arg))
-        if rtext and names[0] in ("add", "add_all") and len(segs) == 1 and re.search(r"(?i)(db|session|sess|s)$", rtext.split(".")[-1]) \
+        if rtext and names[0] in ("add", "add_all") and len(segs) == 1 and _SESSION_NAME.search(rtext.split(".")[-1]) \
                 and segs[0][1].args:
             arg = segs[0][1].args[0]
             model = None

@@ -59,6 +59,10 @@ _GENERIC = {
     "DetailView": ("retrieve",), "UpdateView": ("retrieve", "update_form"), "DeleteView": ("retrieve", "destroy_form"),
     "ListView": ("list",), "CreateView": ("create_form_get", "create"), "FormView": (), "TemplateView": (),
 }
+# Django's generic views that answer with a rendered template (or a redirect): website pages
+_PAGE_VIEWS = frozenset({"ListView", "DetailView", "TemplateView", "ArchiveIndexView", "YearArchiveView",
+                         "MonthArchiveView", "WeekArchiveView", "DayArchiveView", "TodayArchiveView", "DateDetailView",
+                         "RedirectView", "FormView", "CreateView", "UpdateView", "DeleteView"})
 _DRF_BASES = re.compile(r"(?:APIView|ViewSet|ModelViewSet|GenericAPIView|GenericViewSet|ViewSetMixin|\w+APIView|\w+ViewSet)$")
 
 
@@ -75,6 +79,7 @@ class ViewSpec:
     has_permission_classes: bool = False
     object_accesses: tuple[DataAccess, ...] = ()   # the record generic views load/change by pk
     read_only_public: bool = False             # IsAuthenticatedOrReadOnly: reads are public
+    page: bool = False                         # a Django template view (ListView, DetailView, TemplateView …)
 
 
 def run(ctx: FileContext, facts: FileFacts) -> None:
@@ -101,12 +106,37 @@ def _urls(ctx: FileContext, facts: FileFacts, tree: ast.Module) -> None:
             prefix = const_str(node.args[0])
             if prefix is not None:
                 drf_routers.setdefault(dotted(node.func.value), []).append((prefix, node.args[1], node.lineno))
+    # module-level URL lists other than urlpatterns (`uuid_urls = [path(…), …]`, then
+    # `path("ping/<uuid:code>/", include(uuid_urls))`): each is a router of its own, mounted where it is included
+    sublists: dict[str, str] = {}        # list name -> router id
+    owner: dict[int, str] = {}           # id(path call) -> router id of the list that holds it
+    for node in tree.body:
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if len(targets) != 1 or not isinstance(targets[0], ast.Name) or targets[0].id == "urlpatterns":
+                continue
+            calls = _url_calls(node.value)
+            if not calls:
+                continue
+            sub = f"{path}#{targets[0].id}"
+            sublists[targets[0].id] = sub
+            for c in calls:
+                owner[id(c)] = sub
+    inline: dict[int, str] = {}          # id(include call) -> router id of its inline list
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and dotted(node.func).split(".")[-1] == "include" and node.args and \
+                isinstance(node.args[0], (ast.List, ast.Tuple)):
+            sub = f"{path}#include@{node.lineno}:{node.col_offset}"
+            inline[id(node)] = sub
+            for c in _url_calls(node.args[0]):
+                owner[id(c)] = sub
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
         fname = dotted(node.func).split(".")[-1]
         if fname not in ("path", "re_path", "url") or not node.args:
             continue
+        parent = owner.get(id(node), rid)
         route = const_str(node.args[0])
         if route is None or len(node.args) < 2:
             continue
@@ -120,13 +150,20 @@ def _urls(ctx: FileContext, facts: FileFacts, tree: ast.Module) -> None:
                 target = target.elts[0]
             mod = const_str(target)
             if mod is not None:
-                mounts.append(Mount(rid, "/" + route, loc, (Ref(f"module:{mod}", "ref", line=node.lineno),),
+                mounts.append(Mount(parent, "/" + route, loc, (Ref(f"module:{mod}", "ref", line=node.lineno),),
                                     kind="mount", framework="django"))
             elif isinstance(target, ast.Attribute) and target.attr == "urls" and dotted(target.value) in drf_routers:
                 for prefix, vs, line in drf_routers[dotted(target.value)]:
-                    _router_routes(routes, path, rid, _join(route, prefix), vs, Location(path, line, 1))
+                    _router_routes(routes, path, parent, _join(route, prefix), vs, Location(path, line, 1))
+            elif id(view) in inline:   # include([path(…), …]): an inline list of its own
+                mounts.append(Mount(parent, "/" + route, loc, (Ref(f"include@{node.lineno}", "router", router=inline[id(view)],
+                                                                   line=node.lineno),), kind="mount", framework="django"))
+            elif isinstance(target, ast.Name) and target.id in sublists:
+                mounts.append(Mount(parent, "/" + route, loc,
+                                    (Ref(target.id, "router", router=sublists[target.id], line=node.lineno),),
+                                    kind="mount", framework="django"))
             elif target is not None:
-                mounts.append(Mount(rid, "/" + route, loc, (Ref(f"module:{dotted(target)}", "ref", line=node.lineno),),
+                mounts.append(Mount(parent, "/" + route, loc, (Ref(f"module:{dotted(target)}", "ref", line=node.lineno),),
                                     kind="mount", framework="django"))
             continue
         vname = _view_name(view)
@@ -136,7 +173,7 @@ def _urls(ctx: FileContext, facts: FileFacts, tree: ast.Module) -> None:
         if vname.endswith("admin.site.urls") or vname.endswith("site.urls"):
             # Django's admin site: every page requires a staff login
             guards = (Guard("Django admin (staff login)", "framework", loc, scope="route", role="staff"),)
-        routes.append(Route("ANY", "/" + route, "django", loc, params=_params(route), mount=rid, name=vname,
+        routes.append(Route("ANY", "/" + route, "django", loc, params=_params(route), mount=parent, name=vname,
                             guards=guards))
     # `urlpatterns += router.urls` / `urlpatterns = router.urls`
     for node in ast.walk(tree):
@@ -148,11 +185,26 @@ def _urls(ctx: FileContext, facts: FileFacts, tree: ast.Module) -> None:
                 if isinstance(val, ast.Attribute) and val.attr == "urls" and dotted(val.value) in drf_routers:
                     for prefix, vs, line in drf_routers[dotted(val.value)]:
                         _router_routes(routes, path, rid, prefix, vs, Location(path, line, 1))
+                elif isinstance(val, ast.Name) and val.id in sublists:   # urlpatterns = [...] + other_urls
+                    mounts.append(Mount(rid, "", Location(path, node.lineno, 1),
+                                        (Ref(val.id, "router", router=sublists[val.id], line=node.lineno),),
+                                        kind="mount", framework="django"))
     if not routes and not mounts:
         return
     facts.routes.extend(routes)
     facts.extra.setdefault(EXTRA_ROUTERS, []).append(Router(rid, "django", local="urlpatterns", line=1))
+    for name, sub in [*sublists.items(), *((r.split("#", 1)[1], r) for r in inline.values())]:
+        facts.extra.setdefault(EXTRA_ROUTERS, []).append(Router(sub, "django", local=name, line=1))
     facts.extra.setdefault(EXTRA_MOUNTS, []).extend(mounts)
+
+
+def _url_calls(value: ast.AST) -> list[ast.Call]:
+    """The path()/re_path()/url() calls that are elements of a URL list (`[…]`, `[…] + […]`)."""
+    if isinstance(value, ast.BinOp):
+        return _url_calls(value.left) + _url_calls(value.right)
+    if isinstance(value, (ast.List, ast.Tuple)):
+        return [e for e in value.elts if isinstance(e, ast.Call) and dotted(e.func).split(".")[-1] in ("path", "re_path", "url")]
+    return []
 
 
 def _direct_items(value: ast.AST) -> list[ast.AST]:
@@ -191,9 +243,36 @@ def _view_name(view: ast.AST) -> str | None:
 
 
 def _regex_to_path(rx: str) -> str:
+    """`^(?P<series>(?:\\d{1,2}\\.[0-2]|\\d{4}))/roadmap/$` -> `<series>/roadmap/`; an unnamed group is `<argN>`
+    (groups may nest, so they are matched by counting parentheses)."""
     s = rx.lstrip("^").rstrip("$")
-    s = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"<\1>", s)
-    return s.replace("\\", "")
+    out: list[str] = []
+    i, n = 0, 0
+    while i < len(s):
+        ch = s[i]
+        if ch == "\\" and i + 1 < len(s):
+            out.append(s[i + 1])
+            i += 2
+            continue
+        if ch == "(" and not s.startswith("(?:", i):
+            depth, j = 0, i
+            while j < len(s):
+                if s[j] == "\\":
+                    j += 2
+                    continue
+                depth += s[j] == "("
+                depth -= s[j] == ")"
+                if depth == 0:
+                    break
+                j += 1
+            m = re.match(r"\(\?P<(\w+)>", s[i:])
+            n += 1
+            out.append(f"<{m.group(1)}>" if m else f"<arg{n}>")
+            i = j + 1
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
 
 
 def _join(a: str, b: str) -> str:
@@ -437,8 +516,11 @@ def _class_view(ctx, pa, cls: ast.ClassDef, bases: list[str]) -> tuple[ViewSpec 
                     actions.append((m, s.id, f"action:{fn.name}:{(const_str(kw(d, 'url_path')) or fn.name)}", detail))
     if not actions:
         return None, summaries
+    page = not drf and (any(b in _PAGE_VIEWS for b in bases) or any(
+        isinstance(st, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "template_name" for t in st.targets)
+        for st in cls.body))
     return ViewSpec(path, cls.name, cls.lineno, tuple(actions), tuple(guards), public, drf, has_perms,
-                    tuple(object_accesses), read_only_public), summaries
+                    tuple(object_accesses), read_only_public, page), summaries
 
 
 def _extractor():

@@ -361,7 +361,7 @@ class Linker:
                         return True, N.role_from_name(c.callee)
             # a middleware that delegates: `(req, res, next) => requireAuth(req, res, next)`, `passport.authenticate(...)`
             for c in s.calls:
-                if c.args != ("depends",) and N.name_says_auth(c.callee) and re.search(
+                if c.args not in (("depends",), ("decorator",)) and N.name_says_auth(c.callee) and re.search(
                         r"(?i)passport\.authenticate|verify|jwt|require|ensure|protect", c.callee):
                     got = self.resolve(s.path, c.callee)
                     if got is not None and got[0] == "fn" and got[1] is not s:
@@ -554,7 +554,7 @@ class Linker:
         if depth >= _MAX_DEPTH:
             return
         for c in s.calls:
-            if c.args == ("depends",):
+            if c.args in (("depends",), ("decorator",)):
                 continue
             got = self.resolve(s.path, c.callee)
             if got is None or got[0] != "fn":
@@ -580,10 +580,32 @@ class Linker:
                 from deploycheck.core import Location
                 guards.append(Guard(c.callee, "body", Location(s.path, c.line), scope="body",
                                     role=callee.role if callee.guard == "role" else None))
+            elif depth == 0:
+                # a helper behind an auth decorator (`return get_checks(request)` where get_checks is
+                # `@authorize`d): calling it runs the check first
+                deco = self._decorator_guard(callee)
+                if deco is not None:
+                    from deploycheck.core import Location
+                    guards.append(Guard(f"@{deco[0]} on {callee.name or c.callee}", "body", Location(s.path, c.line),
+                                        scope="body", role=deco[1]))
             markers.update(m for m in callee.markers if m not in ("auth-check",))
             if callee.guard == "role" or "role-check" in callee.markers:
                 markers.add("role-check")
             self._follow(callee, mapped, accesses, markers, guards, depth + 1, seen | {callee.id})
+
+    def _decorator_guard(self, s: FnSummary) -> tuple[str, str | None] | None:
+        """(name, role) of an auth decorator on function `s`, when one of its decorators is a guard."""
+        for c in s.calls:
+            if c.args != ("decorator",):
+                continue
+            got = self.resolve(s.path, c.callee)
+            if got is not None and got[0] == "fn":
+                v = self.fn_guard(got[1])
+                if v is not None and v[0]:
+                    return c.callee, v[1]
+            elif got is None and N.name_says_auth(c.callee):
+                return c.callee, N.role_from_name(c.callee)
+        return None
 
     # ------------------------------------------------------------------ globals
     def global_guards(self, route: Route, public: bool) -> list[Guard]:
@@ -693,6 +715,7 @@ class Linker:
             out.append(replace(route, method=method, path=path, handler=sid,
                                handler_location=Location(spec.path, self.fns[sid].line if sid in self.fns else spec.line),
                                guards=tuple(guards), accesses=route.accesses + extra_acc,
+                               markers=route.markers + (("renders-page",) if getattr(spec, "page", False) else ()),
                                name=spec.name if not act.startswith("action:") else act.split(":")[1]))
         return out or [route]
 
