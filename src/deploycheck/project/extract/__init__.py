@@ -46,11 +46,12 @@ CODE = JS | PY
 def _registry() -> tuple[Extractor, ...]:
     # Imported here so that a worker process builds the list once, and so that this module stays
     # importable while an extractor module is being written.
-    from deploycheck.project.extract import (calls, cors, declarations, deploy, env_reads, imports, repo,
-                                             routes, secrets, suppressions, urls)
+    from deploycheck.project.extract import (calls, cors, declarations, deploy, env_reads, env_schemas, imports,
+                                             repo, routes, secrets, suppressions, urls)
     return (
         *suppressions.EXTRACTORS,
         *env_reads.EXTRACTORS,
+        *env_schemas.EXTRACTORS,
         *urls.EXTRACTORS,
         *secrets.EXTRACTORS,
         *cors.EXTRACTORS,
