@@ -339,7 +339,8 @@ def public_reason(r: Route, touches: str, accesses: list[DataAccess], markers: s
 def _param_names(r: Route) -> list[str]:
     """Path parameter names in snake_case: ':shareId' -> share_id, '<slug:metric_slug>' -> metric_slug."""
     out = []
-    for raw in re.findall(r":\w+|\{[^}]+\}|<[^>]+>|\[[^\]]+\]", r.path or ""):
+    # (a parameter starts a path segment: `action:generateClientSecret` names a server action, not a param)
+    for raw in re.findall(r"(?<![^/]):\w+|\{[^}]+\}|<[^>]+>|\[[^\]]+\]", r.path or ""):
         name = raw.strip(":{}<>[]").lstrip(".").split(":")[-1].strip()
         name = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).replace("-", "_").lower()
         if name:
@@ -353,7 +354,8 @@ def _public_link(r: Route, writes: list[DataAccess]) -> bool:
     it; a write only through a secret (token, key), never a delete."""
     params = _param_names(r)
     caps = [p for p in params if CAPABILITY_PARAM.match(p)]
-    if not caps or any(ID_PARAM.match(p) for p in params):
+    # `[groupIdOrSlug]` takes an id as well: a record, not a link
+    if not caps or any(ID_PARAM.match(p) or re.search(r"(?:^|_)(?:id|pk|uuid)_", p) for p in params):
         return False
     statics = [seg for seg in (r.path or "").split("/") if seg and not re.search(r"[:{<\[(]", seg)]
     if any(PRIVATE_SEGMENT.match(seg) for seg in statics):
