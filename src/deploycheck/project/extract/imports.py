@@ -98,7 +98,38 @@ def extract_js(ctx: FileContext, facts: FileFacts) -> None:
                         out.append(Import(loc, local, spec, key, resolved))
             else:
                 out.append(Import(loc, target, spec, member, resolved))
+    if "export" in text:
+        _reexports_js(ctx, out)
     facts.imports.extend(out)
+
+
+_JS_REEXPORT = re.compile(r"""^[ \t]*export\s+(?!type\b)(\*(?:\s+as\s+([\w$]+))?|\{[^}]*\})\s*from\s+['"]([^'"]+)['"]""",
+                          re.M)
+
+
+def _reexports_js(ctx: FileContext, out: list[Import]) -> None:
+    """`export { requireAuth, x as y } from './auth'` binds names like an import does; `export * from
+    './workspace'` (a barrel file) is kept as the local name `*` so the linker can look names up through it."""
+    text = ctx.text
+    for m in _JS_REEXPORT.finditer(text):
+        loc = ctx.loc(text.count("\n", 0, m.start()) + 1)
+        spec = m.group(3)
+        resolved = resolve_js_spec(ctx.path, spec)
+        clause = m.group(1)
+        if clause.startswith("*"):
+            if m.group(2):          # export * as ns from './x'
+                out.append(Import(loc, m.group(2), spec, None, resolved))
+            else:
+                out.append(Import(loc, "*", spec, "*", resolved))
+            continue
+        for part in clause.strip("{} \n").split(","):
+            part = part.strip()
+            if not part or part.startswith("type "):
+                continue
+            name, _, alias = part.partition(" as ")
+            name, alias = name.strip(), alias.strip()
+            if re.fullmatch(r"[\w$]+", name) and (not alias or re.fullmatch(r"[\w$]+", alias)):
+                out.append(Import(loc, alias or name, spec, name, resolved))
 
 
 def resolve_py_module(importer: str, module: str | None, level: int) -> str:
@@ -137,7 +168,7 @@ def _extractors():
     from deploycheck.project.extract import JS, PY, Extractor
     roles = frozenset({Role.APP, Role.SCRIPT, Role.BUILD_CONFIG})
     return (
-        Extractor("imports.js", extract_js, languages=JS, roles=roles, triggers=("import ", "require(")),
+        Extractor("imports.js", extract_js, languages=JS, roles=roles, triggers=("import ", "require(", "export ")),
         Extractor("imports.py", extract_py, languages=PY, roles=roles, triggers=("import ",)),
     )
 

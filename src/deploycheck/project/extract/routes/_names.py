@@ -153,7 +153,7 @@ SESSION_END = re.compile(
 SIGNATURE_VERIFY = re.compile(
     r"(?i)\b(?:webhooks\s*\.\s*construct_?event(?:Async)?\b|Webhook\s*\.\s*construct_event\b|constructEvent(?:Async)?\s*\(|"
     r"new\s+Webhook\s*\(|Webhook\s*\(|timingSafeEqual|compare_digest|createHmac\s*\(|hmac\s*\.\s*new\s*\(|"
-    r"(?:verify_?(?:webhook|signature|hmac|slack|github|request_signature)\w*|validate_?(?:webhook|signature)\w*|"
+    r"(?:verify_?(?:\w{0,24}?(?:webhook|signature|hmac)|slack|github)\w*|validate_?(?:webhook|signature)\w*|"
     r"check_?signature|is_?valid_?signature|validateRequest|validate_request)\s*\()"
     r"|\.\s*verify\s*\(\s*(?:payload|body|rawBody|raw_body|text|req\.body|request\.body|await)"
     r"|\b(?:\w+_)?unsign\w*\s*\(|\bsigning\s*\.\s*loads\s*\(")   # Django signing: Signer().unsign(...)

@@ -55,8 +55,12 @@ class Linker:
         # Import facts may come from more than one extractor (imports.py, the calls extractor): keep one
         # per local name, completing `resolved` from the specifier when an extractor left it out.
         self.imports: dict[str, dict[str, Import]] = defaultdict(dict)
+        self.star_exports: dict[str, list[Import]] = defaultdict(list)    # barrel files: export * from './x'
         for i in project.imports:
             path = i.location.path if i.location else None
+            if path and i.local == "*" and i.imported == "*" and not path.endswith(".py"):
+                self.star_exports[path].append(i)
+                continue
             if not path or not i.local or i.local.startswith("*"):
                 continue
             if i.resolved is None and (path.endswith(".py") or i.source.startswith((".", "@/", "~/", "#/", "$lib/", "src/"))):
@@ -290,6 +294,13 @@ class Linker:
         if imp is not None and depth < 6:
             return self.resolve(f, local, depth + 1)
         if not f.endswith(".py"):
+            # a barrel file: export * from './workspace' (the first module that has the name)
+            if depth < 6 and local == name and name not in exp:
+                for star in self.star_exports.get(f, ()):
+                    sub = self.module_file(f, star)
+                    got = self.module_member(sub, name, depth + 1, member) if sub and sub != f else None
+                    if got is not None and got[0] != "object":
+                        return got
             # an object of handlers: module.exports = controller ({ list, create })
             return ("object", (f, local))
         return None
@@ -374,6 +385,10 @@ class Linker:
             return False, None
         if "auth-check" in s.markers:
             return True, s.role
+        if "verifies-signature" in s.markers:
+            # withCron(handler) / a webhook middleware: it checks the request's signature before the handler
+            # runs; only a holder of the signing secret gets through
+            return True, None
         return False, None
 
     # ------------------------------------------------------------------ router graph

@@ -157,15 +157,42 @@ def _resolve_handler(ctx: FileContext, value: ts.Node) -> tuple[ts.Node | None, 
             target = next((k for k in kids if k.type in FN_TYPES or k.type == "identifier"), None)
             if target is None:
                 return None, guards, name
-            # withAuth(handler): a wrapper named for auth around the handler (not NextAuth(options))
-            said = N.name_says_auth(ftext)
-            if said and not re.match(r"^(?:NextAuth|Auth|auth)$", ftext):
-                guards.append(Guard(ftext, "decorator", Location(ctx.path, n.start_point[0] + 1),
-                                    scope="route", role=N.role_from_name(ftext)))
+            # withAuth(handler): a wrapper named for auth around the handler (not NextAuth(options)).
+            # withWorkspace(handler), actionClient.inputSchema(s).action(handler): a wrapper or an action
+            # client whose name says nothing; the linker reads its code (`judge`) and makes it an auth
+            # guard when it checks the caller first. A chain is named by the identifier it starts from.
+            root = _chain_root(fn)
+            gname = js.text(root) if root is not None else None
+            prop = fn.child_by_field_name("property") if fn is not None and fn.type == "member_expression" else None
+            if prop is not None and fn.child_by_field_name("object").type == "identifier" and \
+                    N.name_says_auth(js.text(prop)):
+                gname = ftext                      # auth0.withApiAuthRequired(handler)
+            if gname and not re.match(r"^(?:NextAuth|Auth|auth)$", gname):
+                said = N.name_says_auth(gname)
+                guards.append(Guard(gname, "decorator", Location(ctx.path, n.start_point[0] + 1),
+                                    scope="route", is_auth=bool(said), role=N.role_from_name(gname) if said else None))
             n = js.unwrap(target)
             continue
         break
     return None, guards, name
+
+
+def _chain_root(fn: ts.Node | None) -> ts.Node | None:
+    """The identifier a call chain starts from: `withAuth` of `withAuth(h)`, `authActionClient` of
+    `authActionClient.inputSchema(s).action(h)`."""
+    n = fn
+    for _ in range(12):
+        if n is None:
+            return None
+        if n.type == "identifier":
+            return n
+        if n.type == "member_expression":
+            n = n.child_by_field_name("object")
+        elif n.type == "call_expression":
+            n = n.child_by_field_name("function")
+        else:
+            return None
+    return None
 
 
 def _decl_value(ctx: FileContext, name: str) -> ts.Node | None:
@@ -344,13 +371,15 @@ def _server_actions(ctx: FileContext, facts: FileFacts) -> None:
         if c.type == "expression_statement" and js.text(c).strip(" ;") in ("'use server'", '"use server"'):
             module_level = True
         break
-    actions: list[tuple[ts.Node, str, Location]] = []
+    actions: list[tuple[ts.Node, str, Location, list[Guard]]] = []
     if module_level:
         for name, (value, stmt) in _exports(ctx).items():
-            fn, _g, _n = _resolve_handler(ctx, value)
+            fn, wrap_guards, _n = _resolve_handler(ctx, value)
             if fn is not None:
+                # (wrap_guards: `authActionClient.schema(s).action(fn)`, `withAuth(fn)`: the action client or
+                # wrapper, judged by the linker from its code)
                 actions.append((fn, name if name != "default" else (js.fn(fn).name or "default"),
-                                Location(ctx.path, stmt.start_point[0] + 1, stmt.start_point[1] + 1)))
+                                Location(ctx.path, stmt.start_point[0] + 1, stmt.start_point[1] + 1), wrap_guards))
     else:
         for f in js.functions:
             body = f.node.child_by_field_name("body")
@@ -359,14 +388,15 @@ def _server_actions(ctx: FileContext, facts: FileFacts) -> None:
             first = next((c for c in body.named_children if c.type != "comment"), None)
             if first is not None and first.type == "expression_statement" and \
                     js.text(first).strip(" ;") in ("'use server'", '"use server"'):
-                actions.append((f.node, f.name or "<anonymous>", Location(ctx.path, f.line, f.node.start_point[1] + 1)))
+                actions.append((f.node, f.name or "<anonymous>", Location(ctx.path, f.line, f.node.start_point[1] + 1), []))
     summaries = []
-    for fn, name, loc in actions:
+    for fn, name, loc, wrap_guards in actions:
         n_params = len(js.fn(fn).params)
         s = js.summarize(fn, request_params=tuple(range(n_params)))
         summaries.append(s)
         facts.routes.append(Route("POST", f"action:{name}", "nextjs-action", loc, handler=s.id,
-                                  handler_location=Location(ctx.path, s.line), guards=s.body_guards, name=name))
+                                  handler_location=Location(ctx.path, s.line), guards=tuple(wrap_guards) + s.body_guards,
+                                  name=name))
     if summaries:
         facts.extra.setdefault(EXTRA_FUNCTIONS, []).extend(summaries)
 
