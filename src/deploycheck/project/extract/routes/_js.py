@@ -134,7 +134,7 @@ _ROLE_EXPR = re.compile(
 _OWNER_CALL = re.compile(
     r"(?ix)(?<![\w.])(?:check|verify|assert|ensure|require|enforce|authorize|authorise|validate)_?\w*?"
     r"(?:owner|ownership|owns|access|permission|belongs|can_?edit|can_?view|can_?access)\w*\s*\("
-    r"|\b(?:ability|abilities|permit|policy)\s*\.\s*(?:can|authorize|check)\s*\(|\bcan(?:Edit|View|Access|Delete|Update|Manage)\s*\(")
+    r"|\b(?:ability|abilities|permit|policy)\s*\.\s*(?:can|authorize|check)\s*\(|\bcan(?:Edit|View|Access|Delete|Update|Manage|Read|Write|Modify|Remove|Transfer)[A-Z]?\w*\s*\(")
 _TOKEN_EXPR = re.compile(
     r"(?i)headers\s*(?:\.\s*get\s*\(\s*|\[\s*|\.\s*)['\"]?(?:authorization|x-api-key|x-cron-secret|x-webhook-secret|x-secret|api-key|x-auth-token)"
     r"|\b(?:api_?key|apiKey|bearer|cron_?secret|CRON_SECRET|API_KEY|ADMIN_KEY|ADMIN_TOKEN|SECRET_KEY|INTERNAL_TOKEN|authHeader|auth_header|authorization)\b")

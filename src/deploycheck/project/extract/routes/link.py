@@ -560,6 +560,10 @@ class Linker:
         markers: set[str] = set(s.markers)
         guards: list[Guard] = list(s.body_guards)
         self._follow(s, None, accesses, markers, guards, 0, {s.id})
+        if "owner-check" in s.markers:
+            # `if (!(await canUpdateWebsite(auth, websiteId))) return 403; await updateWebsite(websiteId)`: the
+            # handler's permission check covers the records its helpers change, as it covers its own
+            accesses = [replace(a, scoped=True) if a.single and a.op != "create" else a for a in accesses]
         return accesses, markers, guards, s
 
     def _follow(self, s: FnSummary, arg_kinds: tuple[str, ...] | None, accesses: list, markers: set, guards: list,
