@@ -135,6 +135,9 @@ _OWNER_CALL = re.compile(
     r"(?ix)(?<![\w.])(?:check|verify|assert|ensure|require|enforce|authorize|authorise|validate)_?\w*?"
     r"(?:owner|ownership|owns|access|permission|belongs|can_?edit|can_?view|can_?access)\w*\s*\("
     r"|\b(?:ability|abilities|permit|policy)\s*\.\s*(?:can|authorize|check)\s*\(|\bcan(?:Edit|View|Access|Delete|Update|Manage|Read|Write|Modify|Remove|Transfer)[A-Z]?\w*\s*\(")
+# destructured handler arguments that a wrapper fills with the caller's identity or tenant
+_CALLER_CONTEXT = frozenset({"ctx", "session", "user", "currentUser", "workspace", "team", "org", "organization",
+                             "tenant", "account", "membership", "auth"})
 _TOKEN_EXPR = re.compile(
     r"(?i)headers\s*(?:\.\s*get\s*\(\s*|\[\s*|\.\s*)['\"]?(?:authorization|x-api-key|x-cron-secret|x-webhook-secret|x-secret|api-key|x-auth-token)"
     r"|\b(?:api_?key|apiKey|bearer|cron_?secret|CRON_SECRET|API_KEY|ADMIN_KEY|ADMIN_TOKEN|SECRET_KEY|INTERNAL_TOKEN|authHeader|auth_header|authorization)\b")
@@ -527,6 +530,12 @@ class JsAnalysis:
             sc.request |= request_names
         if user_names:
             sc.user |= user_names
+        # what a wrapper or an action client hands the handler about the caller: `withWorkspace(async
+        # ({ params, workspace, session }) => …)`, next-safe-action's `.action(async ({ parsedInput, ctx }) => …)`
+        if f.params and len(f.params[0]) > 1:
+            caller = f.params[0] & _CALLER_CONTEXT
+            sc.user |= caller
+            sc.request -= caller      # (a server action's arguments are request data, its ctx is not)
         # the first parameter of a handler is the request object whatever its name
         if f.params and len(f.params[0]) == 1:
             first = next(iter(f.params[0]))
