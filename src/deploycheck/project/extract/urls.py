@@ -276,6 +276,11 @@ class _PyUrls(ast.NodeVisitor):
             if isinstance(anc, (ast.Assign, ast.AnnAssign)):
                 targets = anc.targets if isinstance(anc, ast.Assign) else [anc.target]
                 key = key or (ast.unparse(targets[0]).rsplit(".", 1)[-1] if targets else None)
+                if fallback is None and isinstance(anc, ast.AnnAssign):
+                    # a pydantic settings field, `FRONTEND_HOST: str = "http://localhost:5173"`: the default of
+                    # the variable the env-read extractor found on this line
+                    fallback = next((r.name for r in self.out.env_reads if r.how == "BaseSettings" and r.name and
+                                     r.location.line == anc.lineno and r.location.path == self.ctx.path), None)
                 break
             if isinstance(anc, ast.Dict):
                 for k, v in zip(anc.keys, anc.values):
