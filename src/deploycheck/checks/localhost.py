@@ -78,6 +78,11 @@ def _production_env_file(project: Project, path: str) -> bool:
     return any(s.path == path and s.environment in ("production", "staging") for s in project.env_sources)
 
 
+# A container health check (Dockerfile `HEALTHCHECK CMD node healthcheck.js`) runs next to the server it
+# probes: localhost is exactly the address it must call.
+_HEALTHCHECK_FILE = re.compile(r"(?:^|/)health[-_.]?check\.(?:[cm]?js|ts|py|sh)$", re.I)
+
+
 def find(project: Project, ctx) -> Iterator[Finding]:
     # a value only the build sees (a builder stage's ENV DATABASE_URL=…dummy, an ARG): nothing connects to it
     build_only = {(st.location.path, st.location.line) for s in project.env_sources for st in s.settings
@@ -91,6 +96,8 @@ def find(project: Project, ctx) -> Iterator[Finding]:
         if role is Role.ENV_FILE and not _production_env_file(project, url.location.path or ""):
             continue
         if url.in_main_guard or url.in_dev_branch or url.callee == "probe" or _is_bind(url):
+            continue
+        if _HEALTHCHECK_FILE.search(url.location.path or ""):
             continue
         if url.key and _ORIGIN_KEY.search(url.key):
             continue   # an allow-list entry for local development, not an address the app calls
