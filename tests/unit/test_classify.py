@@ -67,6 +67,7 @@ def test_application_code(path):
     "src/__mocks__/fs.js", "tests/fixtures/users.json", "spec/models/user_spec.js",
     "src/components/Button.stories.tsx", "tests/e2e/seed.sql", "integration-tests/api.js",
     "jest-helpers/azure-http-function-v3-event.js", "src/test-helpers/db.ts", "test_utils/factories.py",
+    ".semgrep/security/requests/no-use-requests-lib.py",
 ])
 def test_tests(path):
     assert role(path) is TEST

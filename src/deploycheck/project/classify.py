@@ -37,7 +37,8 @@ _NAME_LANG = {
 
 _TEST_DIRS = {"test", "tests", "__tests__", "__test__", "spec", "specs", "e2e", "cypress", "playwright",
               "__mocks__", "__fixtures__", "fixtures", "testdata", "test_data", "testing", "integration-tests",
-              "test-utils", "mocks", "stories", "__snapshots__"}
+              "test-utils", "mocks", "stories", "__snapshots__",
+              ".semgrep"}   # semgrep rules ship with example code that breaks them on purpose
 # Helpers only tests import: jest-helpers/, test-helpers/, test_utils/, testsupport/, e2e-fixtures/.
 _TEST_HELPER_DIR = re.compile(r"^(test|tests|jest|vitest|spec|e2e|mocha)[-_]?(helpers?|utils?|support|setup|fixtures|"
                               r"mocks|data|lib|common)$")
