@@ -573,7 +573,13 @@ INFRA_IMAGES = re.compile(
     r"zookeeper|elasticsearch|opensearch|minio|mailhog|mailpit|maildev|localstack|nginx|traefik|caddy|"
     r"adminer|pgadmin4?|dpage/pgadmin4|mongo-express|redis-commander|azurite|dynamodb-local|"
     r"cp-kafka|cp-zookeeper|clickhouse-server|clickhouse|cassandra|neo4j|meilisearch|typesense|qdrant|"
-    r"supabase/.*|prom/prometheus|grafana|jaeger|otel/.*|selenium/.*|browserless/.*|mcr\.microsoft\.com/mssql/server)"
+    r"supabase/.*|prom/prometheus|grafana|jaeger|otel/.*|selenium/.*|browserless/.*|mcr\.microsoft\.com/mssql/server|"
+    # publishers of ready-made server images (their environment configures their software, not this app)
+    r"linuxserver/.*|lscr\.io/linuxserver/.*|itzg/.*|bitnami/.*|portainer/.*|gitea/.*|nextcloud|pihole/.*|"
+    r"homeassistant/.*|jellyfin/.*|plexinc/.*|wordpress|ghost|vaultwarden/.*|n8nio/.*|louislam/.*|"
+    r"containrrr/.*|minio/.*|hashicorp/.*|confluentinc/.*|docker\.elastic\.co/.*|quay\.io/keycloak/.*|"
+    r"keycloak/.*|mailhog/.*|axllent/mailpit|gotenberg/.*|traefik/.*|vault|consul|nats|temporalio/.*|"
+    r"mongo-express|rediscommander/.*|dpage/.*|adminer|phpmyadmin(/.*)?|registry)"
     r"(:.*)?$", re.I)
 
 
