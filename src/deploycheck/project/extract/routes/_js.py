@@ -135,6 +135,11 @@ _OWNER_CALL = re.compile(
     r"(?ix)(?<![\w.])(?:check|verify|assert|ensure|require|enforce|authorize|authorise|validate)_?\w*?"
     r"(?:owner|ownership|owns|access|permission|belongs|can_?edit|can_?view|can_?access)\w*\s*\("
     r"|\b(?:ability|abilities|permit|policy)\s*\.\s*(?:can|authorize|check)\s*\(|\bcan(?:Edit|View|Access|Delete|Update|Manage|Read|Write|Modify|Remove|Transfer)[A-Z]?\w*\s*\(")
+# `private readonly usersService: UsersService` (a parameter property with a class type, not Repository<User>)
+_PARAM_PROPERTY = re.compile(r"\b(?:private|protected|public|readonly)\s+(?:readonly\s+)?([A-Za-z_$][\w$]*)\??\s*:\s*"
+                             r"([A-Z][\w$]*(?:\s*<\s*[A-Z][\w$]*\s*>)?)\s*$")
+# an injected ORM handle: `@InjectRepository(User) private users: Repository<User>`, `@InjectModel(Cat.name) cats: Model<Cat>`
+_INJECTED_MODEL = re.compile(r"^(?:Repository|MongoRepository|TreeRepository|EntityRepository|Model)\s*<\s*([A-Z][\w$]*)\s*>$")
 # destructured handler arguments that a wrapper fills with the caller's identity or tenant
 _CALLER_CONTEXT = frozenset({"ctx", "session", "user", "currentUser", "workspace", "team", "org", "organization",
                              "tenant", "account", "membership", "auth"})
@@ -280,6 +285,7 @@ class JsAnalysis:
         self.ctx = ctx
         self.root = ctx.js_root
         self._summaries: dict[tuple, FnSummary] = {}
+        self._injected_cache: dict[int, dict[str, str]] = {}
         self._chains: dict[int, tuple] = {}
 
     # ------------------------------------------------------------------ indexes
@@ -934,7 +940,52 @@ class JsAnalysis:
             n = p.child_by_field_name("name")
             if n is not None and n.type == "identifier":
                 bound = self.text(n)
-        return LocalCall(ftext.replace("?.", "."), call.start_point[0] + 1, kinds, bound)
+        ftext = ftext.replace("?.", ".")
+        if ftext.startswith("this.") and ftext.count(".") == 1:
+            # `this.getTokensData(…)`: a method of the same class (the linker finds it by its qualified name)
+            cname = self._class_name(call)
+            if cname:
+                ftext = f"{cname}.{ftext[5:]}"
+        elif ftext.startswith("this.") and ftext.count(".") == 2:
+            # NestJS/Angular-style injection: `constructor(private readonly usersService: UsersService)` makes
+            # `this.usersService.ban(id)` a call of UsersService.ban, which the linker can follow
+            prop, method = ftext.split(".")[1:]
+            typ = self._injected(call).get(prop)
+            if typ is not None and not _INJECTED_MODEL.match(typ):
+                ftext = f"{typ.split('<', 1)[0]}.{method}"     # ConfigService<AllConfig> -> ConfigService
+        return LocalCall(ftext, call.start_point[0] + 1, kinds, bound)
+
+    def _class_name(self, node: ts.Node) -> str | None:
+        cls = node.parent
+        while cls is not None and cls.type not in ("class_declaration", "class", "abstract_class_declaration"):
+            cls = cls.parent
+        n = cls.child_by_field_name("name") if cls is not None else None
+        return self.text(n) if n is not None else None
+
+    def _injected(self, node: ts.Node) -> dict[str, str]:
+        """Constructor parameter properties of the class around `node`: {property: class type}."""
+        cls = node.parent
+        while cls is not None and cls.type not in ("class_declaration", "class", "abstract_class_declaration"):
+            cls = cls.parent
+        if cls is None:
+            return {}
+        got = self._injected_cache.get(cls.id)
+        if got is None:
+            got = {}
+            body = cls.child_by_field_name("body")
+            for m in (body.named_children if body is not None else []):
+                if m.type != "method_definition":
+                    continue
+                n = m.child_by_field_name("name")
+                if n is None or self.text(n) != "constructor":
+                    continue
+                params = m.child_by_field_name("parameters")
+                for prm in (params.named_children if params is not None else []):
+                    pm = _PARAM_PROPERTY.search(self.text(prm))
+                    if pm:
+                        got[pm.group(1)] = re.sub(r"\s+", "", pm.group(2))
+            self._injected_cache[cls.id] = got
+        return got
 
     # ------------------------------------------------------------------ data access classification
     def chain(self, top: ts.Node) -> tuple[str | None, list[tuple[str, ts.Node | None, ts.Node]]]:
@@ -1086,6 +1137,8 @@ class JsAnalysis:
                 model = re.sub(r"(?i)(repo|repository|model|collection|dao|table)s?$", "", base) or base
             elif re.fullmatch(r"(?:this\.)?(?:models|db|sequelize\.models|prisma)\.[A-Z]\w*", root):
                 model = base
+            elif root == f"this.{base}" and (im := _INJECTED_MODEL.match(self._injected(top).get(base, ""))):
+                model = im.group(1)      # this.users.update(id, …) with `users: Repository<User>` injected
             if model is not None and segs[0][0] != "where":
                 return self._orm_access(self._start_loc(top), f"{root}.{segs[0][0]}", model, segs[0][0], segs[0][1], sc)
         # getRepository(Note).findOne(...), dataSource.getRepository(Note).delete(id), em.findOne(Note, {...})

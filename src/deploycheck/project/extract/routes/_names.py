@@ -138,7 +138,7 @@ PASSWORD_HASH = re.compile(
     r"(?ix)(?:bcrypt|bcryptjs|argon2|scrypt|pwd_context)\s*\.\s*(?:hash|hashSync|genSalt)\b|"
     r"(?<![a-z])(?:hash_?password|generate_password_hash|make_password|set_password|create_?user_?with|signUp)\s*\(")
 TOKEN_ISSUE = re.compile(
-    r"(?i)\b(?:jwt\s*\.\s*(?:sign|encode)\b|new\s+SignJWT\b|"
+    r"(?i)\b(?:jwt\s*\.\s*(?:sign|encode)\b|jwt_?service\s*\.\s*sign(?:Async)?\s*\(|new\s+SignJWT\b|"
     r"(?:create_?access_?token|create_?refresh_?token|generate_?(?:access_?)?token|sign_?token|issue_?token|"
     r"create_?token|encode_?jwt|signAccessToken|create_?session|createSessionCookie|login_user|auth_login|"
     r"django_login)\s*\(|(?:req|request)\.login\s*\(|login\s*\(\s*request\s*,)|\blucia\.createSession\s*\(")
