@@ -325,7 +325,8 @@ def _handler(g: Graph, fn: Function) -> Iterator[Finding]:
         return
     if _is_webhook(g, fn):
         return   # a webhook answering 500 makes the provider retry: that is the error handling
-    covered = g.has_global_handler(framework)
+    # an app-wide handler, or a route wrapper (`withWorkspace(handler)`) whose try/catch answers every error
+    covered = g.has_global_handler(framework) or "wrapper-catches" in fn.facts
     wrote_at: int | None = None
     for cs in sorted(fn.calls, key=lambda c: (c.location.line or 0, c.location.column or 0)):
         esc = g.escapes(cs)

@@ -820,6 +820,11 @@ _NAME_HINT = re.compile(r"prisma|stripe|twilio|redis|^(db|database|pool|knex|sql
                         re.I)
 
 
+# what a route wrapper calls its handler parameter (`withErrors = (handler) => async (req) => handler(req)`)
+_HANDLER_PARAMS = frozenset({"handler", "fn", "func", "callback", "cb", "route", "action", "wrapped", "inner",
+                             "routeHandler", "apiHandler", "handle", "h"})
+
+
 def _worth_a_look(f: _File, node: ts.Node) -> bool:
     """Cheap prefilter on the callee text: a call whose root name is not imported, derived, a local function,
     a known client name or a route registration cannot be anything we report."""
@@ -832,10 +837,25 @@ def _worth_a_look(f: _File, node: ts.Node) -> bool:
         return True    # unusual shape (IIFE, subscript): let the full analysis decide
     root = m.group(1).decode("utf-8", "replace")
     if root in f.hot_roots or root in f.derived or root in f.fn_nodes_by_name or root in _ALWAYS \
-            or root in f.var_what or _NAME_HINT.search(root):
+            or root in f.var_what or _NAME_HINT.search(root) or root in _HANDLER_PARAMS:
         return True
     t = _TAIL.search(data, max(callee.start_byte, callee.end_byte - 40), callee.end_byte)
     return t is not None and t.group(1).decode() in ROUTE_METHODS | {"route", "then", "catch"}
+
+
+def _outer_param(f: _File, node: ts.Node, name: str) -> bool:
+    """Is `name` a parameter of a function around the one that holds `node` (a wrapper's handler)?"""
+    depth = 0
+    p = node.parent
+    while p is not None:
+        if p.type in FN_TYPES:
+            depth += 1
+            if depth >= 2:
+                params = p.child_by_field_name("parameters") or p.child_by_field_name("parameter")
+                if params is not None and re.search(rf"(?<![\w$.]){re.escape(name)}(?![\w$])", f.text_of(params)):
+                    return True
+        p = p.parent
+    return False
 
 
 def _call(f: _File, node: ts.Node) -> None:
@@ -879,6 +899,12 @@ def _call(f: _File, node: ts.Node) -> None:
     # but the enclosing function reaches them.
     _callback_edges(f, node, info, owner)
     if cls is None and not local and connector is None:
+        if not ch.members and ch.root_called and _outer_param(f, node, ch.root):
+            # a wrapper calling the handler it was given (`return await handler(req)`): its try/catch, if
+            # any, is recorded so that the routes it wraps count as covered
+            _context(f, info.outer, fn)
+            owner.interesting = True
+            owner.facts.append("calls-wrapped-handler")
         _checkout_or_connector(f, info, owner, fn)
         return
     ctxinfo = _context(f, info.outer, fn)
@@ -1477,7 +1503,8 @@ def _emit(f: _File) -> None:
     for fn in fns:
         if browser:
             fn.facts.append("browser")
-        keep = fn.interesting or fn.handler or fn.calls or "export-default" in fn.facts or (fn.name != "<anonymous>" and (
+        keep = fn.interesting or fn.handler or fn.calls or fn.catches or "export-default" in fn.facts or (
+            fn.name != "<anonymous>" and (
             fn.node.parent is not None and fn.node.parent.type in ("program", "export_statement", "class_body",
                                                                     "variable_declarator", "pair",
                                                                     "assignment_expression")))

@@ -173,7 +173,11 @@ def link_calls(project: Project) -> None:
     new_imports = []
     js_memo: dict[tuple[str, str], str | None] = {}
     stems = js_stems(idx.files)
-    for imp in project.extra.get("call_imports", []):
+    # barrel files (`export * from './workspace'` in lib/auth/index.ts) have no calls, so only the routes'
+    # import facts know them: their star re-exports let a name be followed through the barrel
+    stars = [replace(i, resolved=None) for i in project.imports
+             if i.local == "*" and i.imported == "*" and i.location is not None]
+    for imp in [*project.extra.get("call_imports", []), *stars]:
         path = imp.location.path or ""
         resolved = imp.resolved
         if resolved is None:
@@ -237,6 +241,7 @@ def link_calls(project: Project) -> None:
             target = _resolve_call(name, imports, idx, path)
         if target is not None:
             marks.setdefault(target.id, (framework, wrapper or None))
+    catching: dict[str, str] = {}    # handler id -> the wrapper that catches its errors
     by_path_line: dict[tuple[str, int], Function] = {}
     for fn in functions:
         by_path_line.setdefault((fn.location.path or "", fn.location.line or 0), fn)
@@ -252,8 +257,23 @@ def link_calls(project: Project) -> None:
                 fn = None
         if fn is not None:
             marks[fn.id] = (route.framework, marks.get(fn.id, (None, None))[1])
+            if route.framework in ("nextjs-app", "nextjs-pages", "nextjs-action") and fn.id not in catching:
+                # `export const GET = withWorkspace(async (…) => …)`: a wrapper whose own try/catch turns
+                # any error of the handler into a response covers the handler's calls
+                path = route.location.path or ""
+                imports = {i.local: i for i in idx.imports.get(path, ()) if i.local and i.resolved}
+                for g in route.guards:
+                    if g.kind == "decorator" and g.location is not None and g.location.path == path and \
+                            re.fullmatch(r"[A-Za-z_$][\w$]*", g.name):
+                        w = (idx.by_file.get(path, {}).get(g.name) or [None])[0] or \
+                            _resolve_call(g.name, imports, idx, path)
+                        if w is not None and _catches_for_callers(w, idx):
+                            catching[fn.id] = g.name
+                            break
     if marks:
         functions = [_mark(f, marks[f.id]) if f.id in marks else f for f in functions]
+    if catching:
+        functions = [replace(f, facts=f.facts + ("wrapper-catches",)) if f.id in catching else f for f in functions]
     by_id = {f.id: f for f in functions}
 
     # 4. transitive kinds, escaping failures, reachability from handlers
@@ -342,6 +362,21 @@ def guarded(cs: CallSite) -> bool:
     if not (cs.in_try or cs.has_catch):
         return False
     return cs.catch not in ("rethrow",)
+
+
+_HANDLING = frozenset({"respond-error", "respond-success", "log-only", "return", "next", "other"})
+
+
+def _catches_for_callers(w: Function, idx: _Index) -> bool:
+    """Does the wrapper (or the function it returns) catch every error and answer or log it?"""
+    path = w.location.path or ""
+    start, end = w.location.line or 0, w.end_line or 0
+    for fns in idx.by_file.get(path, {}).values():
+        for f in fns:
+            if start <= (f.location.line or 0) <= end and \
+                    any(c.broad and not c.chained and c.action in _HANDLING for c in f.catches):
+                return True
+    return False
 
 
 def _mark(fn: Function, mark: tuple[str | None, str | None]) -> Function:
