@@ -109,7 +109,8 @@ PUBLIC_NOUN = re.compile(
     r"swagger(?:\.json)?|stats|leaderboard|comments|slots|availability|schedule|services|about|"
     r"home|landing|features|topics|threads|forums?|questions|answers|books|movies|games|songs|"
     r"albums|artists|restaurants|hotels|properties|places|venues|players|matches|scores|profiles|"
-    r"creators|packages|plugins|themes|guides|tutorials|lessons|menu-items)$")
+    r"creators|packages|plugins|themes|guides|tutorials|lessons|menu-items|thumbnails?|avatars?|logos?|"
+    r"icons?|favicons?|banners?)$")
 SUBMISSION = re.compile(rf"(?i){_SEP}(?:contact|comments?|feedback|subscribe|newsletter|waitlist|wait-list|"
                         rf"bookings?|book|appointments?|reservations?|inquir(?:y|ies)|enquir(?:y|ies)|leads?|"
                         rf"messages?|reviews?|rsvp|support|report|applications?|apply|orders?|checkout|quote|"
