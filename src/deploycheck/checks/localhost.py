@@ -78,6 +78,8 @@ def _production_env_file(project: Project, path: str) -> bool:
     return any(s.path == path and s.environment in ("production", "staging") for s in project.env_sources)
 
 
+_LOCAL_NAMES_KEY = re.compile(r"(?i)(?:^|_)(?:local_?hosts?|localhost_?\w*|local_?(?:domains|addresses|names|ips))$")
+
 # A container health check (Dockerfile `HEALTHCHECK CMD node healthcheck.js`) runs next to the server it
 # probes: localhost is exactly the address it must call.
 _HEALTHCHECK_FILE = re.compile(r"(?:^|/)health[-_.]?check\.(?:[cm]?js|ts|py|sh)$", re.I)
@@ -101,6 +103,8 @@ def find(project: Project, ctx) -> Iterator[Finding]:
             continue
         if url.key and _ORIGIN_KEY.search(url.key):
             continue   # an allow-list entry for local development, not an address the app calls
+        if url.scheme is None and url.key and _LOCAL_NAMES_KEY.search(url.key):
+            continue   # `localhost_domains = ["localhost", "127.0.0.1"]`: the list of local names, to compare with
         if url.scheme is None and url.callee and _QUERY_CALLEE.search(url.callee):
             continue   # a value a query compares with, not an address
         if url.scheme is None and not ((url.key and _HOST_KEY.search(url.key)) or
