@@ -322,11 +322,31 @@ _TOOL_VARS = re.compile(
     r"PYTHONFAULTHANDLER|PYTHONIOENCODING|LC_\w+|LANGUAGE|JAVA_HOME|GOPATH|CARGO_HOME|RUSTUP_HOME)$")
 
 
+# Frameworks that give server code `import.meta.env` with every variable (only PUBLIC_-prefixed ones reach
+# the browser): Astro, SvelteKit, Remix/React Router on Vite, Nuxt, SolidStart, Qwik.
+_SSR_VITE = frozenset({"astro", "@sveltejs/kit", "@remix-run/dev", "@react-router/dev", "nuxt", "@solidjs/start",
+                       "@builder.io/qwik-city", "vike", "@tanstack/react-start", "@tanstack/start"})
+
+
+def _ssr_vite_roots(project: Project) -> list[str]:
+    """Directories of packages that use such a framework ('' for the repo root)."""
+    out = []
+    for path, name, _spec, _section in project.extra.get("js_deps", []):
+        if name in _SSR_VITE:
+            out.append(path.rsplit("/", 1)[0] + "/" if "/" in path else "")
+    return out
+
+
 def _client_side(project: Project, by_name: dict[str, list[EnvRead]]) -> Iterator[Finding]:
+    ssr_roots = _ssr_vite_roots(project)
     for name, rs in sorted(by_name.items()):
         for r in rs:
             if r.side != "client" or name in RUNTIME_PROVIDED:
                 continue
+            path = r.location.path or ""
+            if r.how == "import.meta.env" and not is_public_name(name) and any(path.startswith(p) for p in ssr_roots) \
+                    and not (f := project.file(path)) is None and not f.client_side:
+                continue   # an Astro/SvelteKit server module: it sees every variable (the browser never runs it)
             if is_secret_name(name):
                 yield SECRET_IN_CLIENT.at(r.location, f"{name} is read in code that ships to the browser",
                                           subject=name)

@@ -35,6 +35,9 @@ _DEPS_OF_INTEREST = frozenset({
     "express", "fastify", "hono", "koa", "next", "@nestjs/core", "express-async-errors", "express-async-handler",
     "express-promise-router", "@awaitjs/express", "restify", "@hapi/hapi", "@netlify/plugin-nextjs",
     "@vercel/node", "serverless", "serverless-http", "@sentry/node", "@sentry/nextjs",
+    # Vite-based SSR frameworks (env-vars: their server modules see every import.meta.env variable)
+    "astro", "@sveltejs/kit", "@remix-run/dev", "@react-router/dev", "nuxt", "@solidjs/start",
+    "@builder.io/qwik-city", "vike", "@tanstack/react-start", "@tanstack/start",
 })
 
 

@@ -93,6 +93,40 @@ def _side(ctx: FileContext, name: str | None, how: str) -> str:
     return "server"
 
 
+_WINDOW_TEST = re.compile(r"""^\(?\s*typeof\s+(?:window|document)\s*(===?|!==?)\s*['"]undefined['"]\s*\)?$""")
+
+
+def server_only(ctx: FileContext, node: ts.Node) -> bool:
+    """In a client module, code that runs only on the server: inside `if (typeof window === 'undefined')`,
+    or after `if (typeof window !== 'undefined') return …` (tRPC/Next's getBaseUrl: SSR only)."""
+    child, n = node, node.parent
+    while n is not None and n.type != "program":
+        if n.type == "if_statement":
+            cond = n.child_by_field_name("condition")
+            m = _WINDOW_TEST.match(ctx.node_text(cond).strip()) if cond is not None else None
+            if m:
+                in_cons = child == n.child_by_field_name("consequence")
+                if (m.group(1).startswith("=") and in_cons) or (m.group(1).startswith("!") and not in_cons and
+                                                                 child != n.child_by_field_name("condition")):
+                    return True
+        if n.type == "statement_block":
+            for prev in n.named_children:
+                if prev.start_byte >= child.start_byte:
+                    break
+                if prev.type == "if_statement":
+                    pc = prev.child_by_field_name("condition")
+                    m = _WINDOW_TEST.match(ctx.node_text(pc).strip()) if pc is not None else None
+                    cons = prev.child_by_field_name("consequence")
+                    if m and m.group(1).startswith("!") and cons is not None and \
+                            re.match(r"^\{?\s*return\b", ctx.node_text(cons)) and prev.child_by_field_name("alternative") is None:
+                        return True
+        if n.type in ("function_declaration", "function_expression", "arrow_function", "method_definition") and \
+                n.parent is not None and n.parent.type in ("program", "export_statement"):
+            break
+        child, n = n, n.parent
+    return False
+
+
 def _js_read(ctx: FileContext, node: ts.Node, name: str | None, how: str, out: FileFacts,
              default_node: ts.Node | None = None, has_default: bool | None = None, raises: bool = False) -> None:
     if has_default is None:
@@ -100,9 +134,12 @@ def _js_read(ctx: FileContext, node: ts.Node, name: str | None, how: str, out: F
     default = literal_text(ctx, default_node) if default_node is not None else None
     fn = enclosing_function(node)
     conditional = is_condition(node)
+    side = _side(ctx, name, how)
+    if side == "client" and how != "import.meta.env" and server_only(ctx, node):
+        side = "server"
     out.env_reads.append(EnvRead(
         name=name, location=ctx.loc(node), how=how, has_default=has_default, default=default,
-        raises_when_missing=raises, side=_side(ctx, name, how),
+        raises_when_missing=raises, side=side,
         function=function_name(ctx, fn) if fn is not None else None,
         conditional=conditional, only_if=() if conditional else _js_only_if(ctx, node)))
 
