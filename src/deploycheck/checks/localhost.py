@@ -80,6 +80,9 @@ def _production_env_file(project: Project, path: str) -> bool:
 
 _LOCAL_NAMES_KEY = re.compile(r"(?i)(?:^|_)(?:local_?hosts?|localhost_?\w*|local_?(?:domains|addresses|names|ips))$")
 
+# the port the server itself listens on, in a template: a call to the same process
+_OWN_PORT = re.compile(r"^[a-z]+://(?:localhost|127\.0\.0\.1):\$\{\s*(?:process\.env\.PORT|PORT|port|env\.PORT)\b")
+
 # A container health check (Dockerfile `HEALTHCHECK CMD node healthcheck.js`) runs next to the server it
 # probes: localhost is exactly the address it must call.
 _HEALTHCHECK_FILE = re.compile(r"(?:^|/)health[-_.]?check\.(?:[cm]?js|ts|py|sh)$", re.I)
@@ -101,6 +104,8 @@ def find(project: Project, ctx) -> Iterator[Finding]:
             continue
         if _HEALTHCHECK_FILE.search(url.location.path or ""):
             continue
+        if _OWN_PORT.search(url.value or ""):
+            continue   # `http://localhost:${process.env.PORT ?? 3000}`: the server calling itself (SSR), right anywhere
         if url.key and _ORIGIN_KEY.search(url.key):
             continue   # an allow-list entry for local development, not an address the app calls
         if url.scheme is None and url.key and _LOCAL_NAMES_KEY.search(url.key):
