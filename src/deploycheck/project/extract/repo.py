@@ -715,8 +715,8 @@ def _migration_sql(ctx: FileContext, out: FileFacts) -> None:
     if re.search(r"\.up\.sql$", name, re.I) or _POSTGRATOR_DO.match(name):
         _add(out, Migration(ctx.path, "sql-pair", loc, None, "", None, tuple(_sql_destructive(text, ctx, 1))))
         return
-    if "prisma" in parts:
-        tool = "prisma"
+    if "prisma" in parts or (name == "migration.sql" and len(parts) >= 2 and re.match(r"^\d{14}_\w+$", parts[-2])):
+        tool = "prisma"     # Prisma Migrate's layout wherever the schema lives: <timestamp>_<name>/migration.sql
     elif re.match(r"^V\d+(_\d+)*__", name):
         tool = "flyway"
     elif "drizzle" in parts or re.match(r"^\d{4}_[a-z]+_[a-z_]+\.sql$", name):
