@@ -432,7 +432,7 @@ def _image_findings(project: Project) -> Iterator[Finding]:
     seen = set()
     for d in _repo.deploy_configs(project):
         for img, loc in d.images:
-            if "$" in img or img.lower() in ("scratch",) or (img, loc) in seen:
+            if "$" in img or "{{" in img or img.lower() in ("scratch",) or (img, loc) in seen:   # (templated: Helm, Go)
                 continue
             seen.add((img, loc))
             if _unversioned(img):
