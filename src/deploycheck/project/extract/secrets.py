@@ -228,6 +228,13 @@ _BOOLISH = frozenset({"true", "false", "yes", "no", "on", "off", "none", "null",
 _AUTH_PREFIX = re.compile(r"^(Bearer|Basic|Token|token|bearer|Bot)\s+")
 
 
+# keys that name where a secret is kept rather than hold it (Helm values, Kubernetes manifests)
+_REFERENCE_NAME = re.compile(r"(?i)(?:^|[._-])(?:existing_?secret\w*|secret_?name|secret_?ref|secret_?key_?ref|"
+                             r"secret_?provider_?class)$")
+# a value that is itself a variable name (UPPER_SNAKE with an underscore), as long as the key is not
+_ENV_NAME_VALUE = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
+
+
 def is_template(value: str) -> bool:
     return bool(_TEMPLATE.search(value))
 
@@ -853,6 +860,10 @@ class _Scan:
             start += m.end()
             v = v[m.end():]
         if is_template(v) or "://" in v:
+            return
+        if _REFERENCE_NAME.search(name) or (_ENV_NAME_VALUE.match(v) and not _ENV_NAME_VALUE.match(name)):
+            # `existingSecret: app-secrets`, `secretName: …` (which Kubernetes Secret to read) and
+            # `serviceTokenKey: TAXONOMY_SERVICE_TOKEN` (which variable holds it): names of secrets, not secrets
             return
         words = name_words(name)
         # provider-specific secrets recognised by the name they sit in
