@@ -78,7 +78,8 @@ def _production_env_file(project: Project, path: str) -> bool:
     return any(s.path == path and s.environment in ("production", "staging") for s in project.env_sources)
 
 
-_LOCAL_NAMES_KEY = re.compile(r"(?i)(?:^|_)(?:local_?hosts?|localhost_?\w*|local_?(?:domains|addresses|names|ips))$")
+_LOCAL_NAMES_KEY = re.compile(r"(?i)(?:^|_)(?:local_?hosts?|localhost_?\w*|local_?(?:domains|addresses|names|ips)|"
+                              r"loopback_?(?:hosts?|domains|addresses|names|ips))$")
 
 # the port the server itself listens on, in a template: a call to the same process
 _OWN_PORT = re.compile(r"^[a-z]+://(?:localhost|127\.0\.0\.1):\$\{\s*(?:process\.env\.PORT|PORT|port|env\.PORT)\b")

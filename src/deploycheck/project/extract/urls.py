@@ -156,7 +156,9 @@ def _js_fallback_for(ctx: FileContext, node: ts.Node) -> str | None:
             if m:
                 return m.group(1)
             # `NEXT_PUBLIC_WEBAPP_URL() || 'http://localhost:3000'`: an accessor named after its variable
-            m = re.fullmatch(r"\s*(?:\w+\.)?([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)(?:\(\s*\))?\s*", ctx.node_text(left))
+            # (and `env.WEBAPP_URL?.trim() || …`: a validated env object's field, tidied)
+            m = re.fullmatch(r"\s*(?:\w+\??\.)?([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)(?:\(\s*\))?(?:\??\.\w+\(\s*\))*\s*",
+                             ctx.node_text(left))
             if m:
                 return m.group(1)
     if parent.type == "ternary_expression" and parent.child_by_field_name("alternative") == top:
