@@ -92,6 +92,8 @@ HEALTH = re.compile(r"(?i)(?:^|/)(?:health|healthz|healthcheck|health-check|_hea
                     r"livez|liveness|ping|version|alive|heartbeat|up)/?$")
 LOGIN = re.compile(rf"(?i){_SEP}(?:log-?in|sign-?in|signin|login|token|tokens|sessions?|authenticate|access-token|"
                    rf"refresh|refresh-token|refresh_token|otp|verify-otp|2fa|mfa|magic-link|callback){_END}")
+_IDENTITY_TABLE = re.compile(r"(?i)users?|accounts?|sessions?|viewers?|members?|verification_?tokens?|"
+                            r"verifications?|authenticators?|identit(?:y|ies)|logins?")
 SIGNUP = re.compile(rf"(?i){_SEP}(?:sign-?up|signup|register|registration|join|create-account|onboard|"
                     rf"accept-invite|invitations?){_END}")
 RESET = re.compile(rf"(?i){_SEP}(?:forgot|forgot-password|reset|reset-password|recover|recovery|verify|verification|"
@@ -299,6 +301,11 @@ def public_reason(r: Route, touches: str, accesses: list[DataAccess], markers: s
     if LOGIN.search(text) and not keyed_writes and (
             {"issues-token", "sets-session", "verifies-password", "oauth-exchange"} & markers or touches != "write"):
         return "login" if not OAUTH.search(text) else "oauth"
+    if LOGIN.search(text) and {"issues-token", "sets-session"} & markers and keyed_writes and \
+            all(a.op == "update" and _IDENTITY_TABLE.fullmatch(_plain(a.target) or "") for a in keyed_writes):
+        # signIn("resend", formData): the auth library updates the signing-in user's own row (last login,
+        # verification token) as it starts the session
+        return "login" if not OAUTH.search(text) else "oauth"
     if OAUTH.search(text) and not keyed_writes and (
             {"oauth-exchange", "sets-session", "issues-token"} & markers or r.method in ("GET", "ANY") or touches == "none"):
         return "oauth"
@@ -405,6 +412,9 @@ def _route_text(r: Route) -> str:
     name = r.name or ""
     name = name.rsplit(".", 1)[-1]
     words = re.sub(r"([a-z0-9])([A-Z])", r"\1-\2", name).replace("_", "-").lower()
+    if r.framework == "nextjs-action" and r.location.path:
+        # an inline server action has no name: the page it sits in says what it is for (app/login/page.tsx)
+        words += " " + r.location.path.lower()
     return f"{r.path.lower()} {words}"
 
 

@@ -1439,7 +1439,7 @@ _MARKERS: tuple[tuple[str, tuple[str, ...], "re.Pattern[str]"], ...] = (
     ("verifies-password", ("compare", "verify", "check_password", "password", "credential"), N.PASSWORD_VERIFY),
     ("hashes-password", ("hash", "set_password", "signup", "genSalt".lower()), N.PASSWORD_HASH),
     ("issues-token", ("sign", "token", "login", "session"), N.TOKEN_ISSUE),
-    ("sets-session", ("session", "cookie"), N.SESSION_SET),
+    ("sets-session", ("session", "cookie", "signin"), N.SESSION_SET),
     ("ends-session", ("logout", "signout", "sign_out", "destroy", "clear", "cookie", "flush", "invalidate"), N.SESSION_END),
     ("verifies-signature", ("webhook", "constructevent", "construct_event", "timingsafe", "hmac", "compare_digest",
                             "verify", "signature", "validaterequest", "validate_request", "unsign", "signing"),

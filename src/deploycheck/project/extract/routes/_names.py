@@ -22,6 +22,7 @@ _AUTH_NAME = re.compile(
     r"signed.?in|is.?signed|require.?(user|session|account|member)|ensure.?(user|auth|session)|"
     r"current.?(active.?)?user|get.?(current|auth(enticated)?).?user|jwt|bearer|token.?required|"
     r"(verify|check|validate|decode|require)[-_.]?(access)?[-_.]?(token|jwt|session|api.?key|user|auth|identity|firebase)|"
+    r"(verify|check|validate)[-_.]?\w{0,24}?(signature|webhook|hmac)|"
     r"protect(ed)?(?![a-z])|passport|api.?key.?(required|auth|check|guard|header)|"
     r"clerk|with.?api.?auth|with.?page.?auth|require.?api.?key|login.?manager|"
     r"is.?logged|must.?be.?logged|restrict.?to|needs?.?auth|need.?login|session.?required|"
@@ -145,7 +146,8 @@ TOKEN_ISSUE = re.compile(
 SESSION_SET = re.compile(
     r"""(?x)\b(?:req|request)\s*\.\s*session\s*(?:\.\s*\w+|\[[^\]]+\])\s*=(?!=)|\bsession\s*\[\s*['"]\w+['"]\s*\]\s*=(?!=)"""
     r"""|\bsession\s*\.\s*(?:user|userId|user_id)\s*=(?!=)|\bsession\s*\.\s*save\s*\(|\bcookies\s*\(\s*\)\s*\.\s*set\s*\("""
-    r"""|\b(?:res|reply|response)\s*\.\s*(?:cookie|setCookie|set_cookie)\s*\(""")
+    r"""|\b(?:res|reply|response)\s*\.\s*(?:cookie|setCookie|set_cookie)\s*\("""
+    r"""|(?<![\w.])signIn\s*\(\s*['"][\w-]+['"]""")   # Auth.js/NextAuth server-side signIn("github", …)
 SESSION_END = re.compile(
     r"(?ix)\b(?:req|request)\s*\.\s*(?:session\s*\.\s*destroy|logout|logOut)\s*\(|\bsession\s*\.\s*(?:clear|destroy|flush)\s*\(|"
     r"(?<![a-z])(?:logout_user|logout|sign_?out|signOut|invalidate_?session|clearCookie|clear_cookie|delete_cookie)\s*\("
@@ -156,7 +158,8 @@ SIGNATURE_VERIFY = re.compile(
     r"(?:verify_?(?:\w{0,24}?(?:webhook|signature|hmac)|slack|github)\w*|validate_?(?:webhook|signature)\w*|"
     r"check_?signature|is_?valid_?signature|validateRequest|validate_request)\s*\()"
     r"|\.\s*verify\s*\(\s*(?:payload|body|rawBody|raw_body|text|req\.body|request\.body|await)"
-    r"|\b(?:\w+_)?unsign\w*\s*\(|\bsigning\s*\.\s*loads\s*\(")   # Django signing: Signer().unsign(...)
+    r"|\b(?:\w+_)?unsign\w*\s*\(|\bsigning\s*\.\s*loads\s*\("   # Django signing: Signer().unsign(...)
+    r"|\bsubtle\s*\.\s*(?:verify|sign)\s*\(\s*['\"]HMAC")   # Web Crypto: crypto.subtle.verify("HMAC", …)
 OAUTH_EXCHANGE = re.compile(
     r"(?ix)exchangeCodeForSession|exchange_?code|authorize_?access_?token|fetch_?token|get_?access_?token|"
     r"grant_type\W+authorization_code|oauth[\w/]*access_token|/oauth/token|/token\b.*\bcode\b|getToken\s*\(\s*\{?\s*code|"
