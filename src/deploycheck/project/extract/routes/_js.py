@@ -94,14 +94,14 @@ _UPDATE_METHOD = re.compile(r"(?i)^(update|edit|patch|set|toggle|rename|move|arc
 _DELETE_METHOD = re.compile(r"(?i)^(delete|remove|destroy|trash|purge|drop|erase|del$|unlink|revoke)")
 
 _REJECT = re.compile(
-    r"\b40[13]\b|(?i:unauthori[sz]ed|forbidden|unauthenticated)|"
+    r"\b40[13]\b|(?i:unauthori[sz]ed|forbidden|unauthenticated|not_?authenticated)|"
     r"not\s+(?:authenticated|logged|signed|allowed|authorized|authorised)|log\s*in|sign\s*in|signin|login|"
     r"\bredirect\s*\(|\.redirect\s*\(|\bthrow\b|\babort\s*\(|PermissionDenied|AuthenticationFailed|"
     r"NotAuthenticated|HTTP_40[13]|status\.HTTP_40[13]|unauthorized\s*\(|forbidden\s*\(|redirectToSignIn|"
     r"notFound\s*\(|\b404\b|NotFound|next\s*\(\s*(?:new\s+\w*Error|createError|err|error|httpErrors)"
     r"|createError\s*\(\s*40[13]|\bdestination\s*:")
 _AUTH_REJECT = re.compile(
-    r"\b40[13]\b|(?i:unauthori[sz]ed|forbidden|unauthenticated)|"
+    r"\b40[13]\b|(?i:unauthori[sz]ed|forbidden|unauthenticated|not_?authenticated)|"
     r"not\s+(?:authenticated|logged|signed|allowed|authorized|authorised)|log\s*in|sign\s*in|signin|login|"
     r"\bredirect\s*\(|\.redirect\s*\(|PermissionDenied|NotAuthenticated|"
     r"\bthrow\b[^;\n]*(?:auth|Auth|AUTH|session|Session|sign|login|permission|Permission|denied|Denied|token|Token|"
@@ -142,7 +142,7 @@ _PARAM_PROPERTY = re.compile(r"\b(?:private|protected|public|readonly)\s+(?:read
 _INJECTED_MODEL = re.compile(r"^(?:Repository|MongoRepository|TreeRepository|EntityRepository|Model)\s*<\s*([A-Z][\w$]*)\s*>$")
 # destructured handler arguments that a wrapper fills with the caller's identity or tenant
 _CALLER_CONTEXT = frozenset({"ctx", "session", "user", "currentUser", "workspace", "team", "org", "organization",
-                             "tenant", "account", "membership", "auth"})
+                             "tenant", "account", "membership", "auth", "authentication"})
 _TOKEN_EXPR = re.compile(
     r"(?i)headers\s*(?:\.\s*get\s*\(\s*|\[\s*|\.\s*)['\"]?(?:authorization|x-api-key|x-cron-secret|x-webhook-secret|x-secret|api-key|x-auth-token)"
     r"|\b(?:api_?key|apiKey|bearer|cron_?secret|CRON_SECRET|API_KEY|ADMIN_KEY|ADMIN_TOKEN|SECRET_KEY|INTERNAL_TOKEN|authHeader|auth_header|authorization)\b")
@@ -538,8 +538,9 @@ class JsAnalysis:
             sc.user |= user_names
         # what a wrapper or an action client hands the handler about the caller: `withWorkspace(async
         # ({ params, workspace, session }) => …)`, next-safe-action's `.action(async ({ parsedInput, ctx }) => …)`
-        if f.params and len(f.params[0]) > 1:
-            caller = f.params[0] & _CALLER_CONTEXT
+        if f.params:
+            # (a lone `ctx` is Koa's request context, not a caller context)
+            caller = f.params[0] & (_CALLER_CONTEXT if len(f.params[0]) > 1 else _CALLER_CONTEXT - {"ctx"})
             sc.user |= caller
             sc.request -= caller      # (a server action's arguments are request data, its ctx is not)
         # the first parameter of a handler is the request object whatever its name

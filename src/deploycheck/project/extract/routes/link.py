@@ -373,7 +373,7 @@ class Linker:
             # a middleware that delegates: `(req, res, next) => requireAuth(req, res, next)`, `passport.authenticate(...)`
             for c in s.calls:
                 if c.args not in (("depends",), ("decorator",)) and N.name_says_auth(c.callee) and re.search(
-                        r"(?i)passport\.authenticate|verify|jwt|require|ensure|protect", c.callee):
+                        r"(?i)passport\.authenticate|verify|jwt|require|ensure|protect|authenticat", c.callee):
                     got = self.resolve(s.path, c.callee)
                     if got is not None and got[0] == "fn" and got[1] is not s:
                         v = self.fn_guard(got[1], depth + 1)
@@ -381,6 +381,10 @@ class Linker:
                             return v
                     elif got is None and re.search(r"(?i)passport\.authenticate|jwt\.verify|verifyIdToken", c.callee):
                         return True, None
+        if s.name and N.name_says_auth(s.name) and any(_REJECT_CALL.search(c.callee) for c in s.calls):
+            # authenticateRequestOrRespond(): named for authentication, it builds the 401 answer itself
+            # (`return problemUnauthorized(…)`), which its caller returns
+            return True, None
         if s.optional:
             return False, None
         if "auth-check" in s.markers:
@@ -779,6 +783,10 @@ class Linker:
                     handler_location=route.handler_location or (
                         _loc(s.path, s.line) if s else None)))
         self.p.routes[:] = _unique(final)
+
+
+_REJECT_CALL = re.compile(r"(?i)(?:^|\.)(?:\w*unauthori[sz]ed\w*|\w*forbidden\w*|not_?authenticated\w*|"
+                          r"\w*(?:status|error|response)401\w*)$")
 
 
 def _nest_matches(entries: tuple[str, ...], route: Route, prefix: str) -> bool:

@@ -155,6 +155,13 @@ def _resolve_handler(ctx: FileContext, value: ts.Node) -> tuple[ts.Node | None, 
             args = n.child_by_field_name("arguments")
             kids = [a for a in (args.named_children if args is not None else []) if a.type != "comment"]
             target = next((k for k in kids if k.type in FN_TYPES or k.type == "identifier"), None)
+            opts_public = False
+            if target is None and kids and kids[0].type == "object":
+                # withApiWrapper({ auth: "both", handler: async (…) => … }): the handler is an option
+                props = js.object_props(kids[0])
+                target = next((props[k] for k in ("handler", "fn", "action", "execute") if props.get(k) is not None), None)
+                auth_opt = props.get("auth") or props.get("authentication") or props.get("requireAuth")
+                opts_public = auth_opt is not None and js.text(auth_opt).strip("'\"` ") in ("none", "false", "public", "null")
             if target is None:
                 return None, guards, name
             # withAuth(handler): a wrapper named for auth around the handler (not NextAuth(options)).
@@ -167,7 +174,7 @@ def _resolve_handler(ctx: FileContext, value: ts.Node) -> tuple[ts.Node | None, 
             if prop is not None and fn.child_by_field_name("object").type == "identifier" and \
                     N.name_says_auth(js.text(prop)):
                 gname = ftext                      # auth0.withApiAuthRequired(handler)
-            if gname and not re.match(r"^(?:NextAuth|Auth|auth)$", gname):
+            if gname and not opts_public and not re.match(r"^(?:NextAuth|Auth|auth)$", gname):
                 said = N.name_says_auth(gname)
                 guards.append(Guard(gname, "decorator", Location(ctx.path, n.start_point[0] + 1),
                                     scope="route", is_auth=bool(said), role=N.role_from_name(gname) if said else None))
