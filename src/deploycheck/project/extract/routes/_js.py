@@ -231,6 +231,7 @@ class _Scope:
     body_keys: set[str] = field(default_factory=set)   # keys read from the request body
     body_names: set[str] = field(default_factory=set)  # names bound to the whole body
     origins: dict[str, str] = field(default_factory=dict)  # user name -> the auth call it came from
+    param_scoped: dict[str, int] = field(default_factory=dict)  # record var -> parameter its owner key was checked against
     request_objs: set[str] = field(default_factory=lambda: {"req", "request"})
     _req_rx: "re.Pattern[str] | None" = None
 
@@ -616,6 +617,10 @@ class JsAnalysis:
                     if var in public_records:
                         a = _replace(a, public=True)
                     accesses[idx] = a
+        for var, pidx in sc.param_scoped.items():
+            idx = sc.records.get(var)
+            if idx is not None and idx < len(accesses) and accesses[idx].scope_param is None:
+                accesses[idx] = _replace(accesses[idx], scope_param=pidx)
         # a function that compares a loaded record's owner with the caller (or calls a helper that checks
         # ownership) guards the keyed accesses it makes
         if "owner-check" in markers:
@@ -830,6 +835,14 @@ class JsAnalysis:
                         scoped.add(r)
                         markers.add("owner-check")
                         owner_checked = True
+                    elif not owner_member and r not in sc.param_scoped:
+                        # `if (discount.programId !== programId) throw …` in a helper: the record is checked
+                        # against a parameter; scoped if the caller passes the signed-in user's value
+                        keys = [m.replace("?.", ".").split(".")[0].strip() for m in members]
+                        pnames = [w for w in others if w in sc.params and w not in sc.request]
+                        if pnames and any(k.lower().endswith("id") and k.lower() not in ("id", "_id") for k in keys) and \
+                                _EQUALITY.search(ctext) and (rejects() or alt_rejects()):
+                            sc.param_scoped[r] = sc.params[pnames[0]]
                     if any(N.PUBLIC_FLAG.search(m) for m in members) and (rejects() or alt_rejects()):
                         public.add(r)
                         markers.add("public-check")
@@ -1231,6 +1244,7 @@ class JsAnalysis:
                 data_node = arg_nodes[1]
             single = bool(re.match(r"(?i)^(findOne|findOneBy|findOneByOrFail|findOneAnd|updateOne|deleteOne|replaceOne|exists)", m))
         scoped = public = False
+        scope_param: int | None = None
         if filter_node is not None:
             fnode = self.unwrap(filter_node)
             ftext = self.text(fnode)
@@ -1238,6 +1252,11 @@ class JsAnalysis:
             if props:
                 for k, v in props.items():
                     kl = k.lower()
+                    if scope_param is None and kl not in ("id", "_id", "pk", "uuid", "slug") and kl.endswith("id"):
+                        # `where: { id: discountId, programId }` in a helper: a second key from a parameter
+                        pv = self.text(v) if v is not None else k
+                        if re.fullmatch(r"[A-Za-z_$][\w$]*", pv) and pv in sc.params and pv not in sc.request:
+                            scope_param = sc.params[pv]
                     if kl in ("id", "_id", "pk", "uuid", "slug") or (kl.endswith(("_id", "id")) and not N.OWNER_KEY.fullmatch(k)
                                                                     and kl not in ("userid",)):
                         if key_text is None and (kl in ("id", "_id", "pk", "uuid", "slug") or single):
@@ -1268,8 +1287,11 @@ class JsAnalysis:
             if re.search(r"connect\s*:\s*\{\s*id\s*:", dtext) and (N.USER_EXPR.search(dtext) or self._mentions(dtext, sc.user)):
                 scoped = True
         kind = self.key_kind(key_text, sc) if key_text else None
+        if scope_param is not None and key_text and re.fullmatch(r"[A-Za-z_$][\w$]*", key_text) and \
+                sc.params.get(key_text) == scope_param:
+            scope_param = None      # the selecting key itself
         return DataAccess(loc, op, callee, model, single=single, key=kind, key_text=_short(key_text) if key_text else None,
-                          scoped=scoped, public=public)
+                          scoped=scoped, public=public, scope_param=scope_param)
 
     def _builder_access(self, loc: Location, callee: str, table: str | None, segs, sc: _Scope,
                         supabase: bool = False) -> DataAccess:

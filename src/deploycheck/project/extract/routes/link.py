@@ -827,6 +827,9 @@ def _map_kind(k: str, arg_kinds: tuple[str, ...] | None) -> str:
 
 
 def _map_key(a: DataAccess, arg_kinds: tuple[str, ...] | None) -> DataAccess:
+    if a.scope_param is not None and arg_kinds is not None and a.scope_param < len(arg_kinds) and \
+            arg_kinds[a.scope_param] == "user":
+        a = replace(a, scoped=True)     # the helper checked the record against the caller's own value
     if a.key and a.key.startswith("param:"):
         return replace(a, key=_map_kind(a.key, arg_kinds) if arg_kinds is not None else a.key)
     return a
