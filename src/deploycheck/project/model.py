@@ -228,9 +228,10 @@ class DataAccess:
     scoped: bool = False             # filtered by owner/user/tenant, or checked against the user after the load
     public: bool = False             # filtered by (or checked for) a published/public/shared flag
     counter: bool = False            # an UPDATE that only bumps a counter (SET n = n + 1)
-    scope_param: int | None = None   # also filtered (or checked after the load) by the enclosing function's
-                                     # Nth parameter (`where: { id, programId }`, `if (d.programId !== programId)
-                                     # throw`): scoped when the caller passes a value of the signed-in user's
+    scope_param: str | None = None   # also filtered (or checked after the load) by a parameter of the enclosing
+                                     # function, as "param:N" or "param:N.prop" for a destructured one
+                                     # (`where: { id, programId }`, `if (d.programId !== programId) throw`):
+                                     # scoped when the caller passes a value of the signed-in user's
 
 
 @dataclass(frozen=True, slots=True)

@@ -231,7 +231,8 @@ class _Scope:
     body_keys: set[str] = field(default_factory=set)   # keys read from the request body
     body_names: set[str] = field(default_factory=set)  # names bound to the whole body
     origins: dict[str, str] = field(default_factory=dict)  # user name -> the auth call it came from
-    param_scoped: dict[str, int] = field(default_factory=dict)  # record var -> parameter its owner key was checked against
+    param_scoped: dict[str, str] = field(default_factory=dict)  # record var -> parameter ("param:N[.prop]") it was checked against
+    param_props: dict[str, tuple[int, str]] = field(default_factory=dict)  # name -> (param index, property) of `({ id, programId })`
     request_objs: set[str] = field(default_factory=lambda: {"req", "request"})
     _req_rx: "re.Pattern[str] | None" = None
 
@@ -531,6 +532,9 @@ class JsAnalysis:
         for i, names in enumerate(f.params):
             for n in names:
                 sc.params.setdefault(n, i)
+            if i < len(f.param_texts):
+                for prop, bound in _pattern_props(f.param_texts[i]):
+                    sc.param_props.setdefault(bound, (i, prop))
             if i in request_params:
                 sc.request |= names
         if request_names:
@@ -781,6 +785,9 @@ class JsAnalysis:
         if words & sc.user or N.USER_EXPR.test(text):
             return "user"
         for w in listed:
+            if w in sc.param_props:
+                i, prop = sc.param_props[w]
+                return f"param:{i}.{prop}"
             if w in sc.params:
                 return f"param:{sc.params[w]}"
         return "other"
@@ -839,10 +846,12 @@ class JsAnalysis:
                         # `if (discount.programId !== programId) throw …` in a helper: the record is checked
                         # against a parameter; scoped if the caller passes the signed-in user's value
                         keys = [m.replace("?.", ".").split(".")[0].strip() for m in members]
-                        pnames = [w for w in others if w in sc.params and w not in sc.request]
+                        # (the parameter often has the member's name: `d.programId !== programId`)
+                        rest = set(roots(re.sub(rf"\b{re.escape(r)}\s*\??\.\s*[\w$]+", " ", ctext)))
+                        pnames = sorted(w for w in rest if w in sc.params and w not in sc.request)
                         if pnames and any(k.lower().endswith("id") and k.lower() not in ("id", "_id") for k in keys) and \
                                 _EQUALITY.search(ctext) and (rejects() or alt_rejects()):
-                            sc.param_scoped[r] = sc.params[pnames[0]]
+                            sc.param_scoped[r] = self.key_kind(pnames[0], sc)
                     if any(N.PUBLIC_FLAG.search(m) for m in members) and (rejects() or alt_rejects()):
                         public.add(r)
                         markers.add("public-check")
@@ -944,7 +953,7 @@ class JsAnalysis:
         if ftext.count(".") > 2:
             return None
         args = call.child_by_field_name("arguments")
-        kinds = tuple(self.key_kind(self.text(a), sc) for a in (args.named_children if args is not None else [])
+        kinds = tuple(self._arg_kind(a, sc) for a in (args.named_children if args is not None else [])
                       if a.type != "comment")
         bound = None
         p = call.parent
@@ -975,6 +984,26 @@ class JsAnalysis:
             cls = cls.parent
         n = cls.child_by_field_name("name") if cls is not None else None
         return self.text(n) if n is not None else None
+
+    def _arg_kind(self, a: ts.Node, sc: _Scope) -> str:
+        """Where an argument's value comes from; an object literal per property: "obj|id=request|orgId=user"."""
+        if a.type == "object":
+            parts = []
+            for prop in a.named_children:
+                if prop.type == "shorthand_property_identifier":
+                    k = v = self.text(prop)
+                elif prop.type == "pair":
+                    kn, vn = prop.child_by_field_name("key"), prop.child_by_field_name("value")
+                    if kn is None or vn is None:
+                        continue
+                    k, v = self.text(kn).strip("'\""), self.text(vn)
+                else:
+                    continue
+                if re.fullmatch(r"[A-Za-z_$][\w$]*", k):
+                    parts.append(f"{k}={self.key_kind(v, sc)}")
+            if parts:
+                return "obj|" + "|".join(parts)
+        return self.key_kind(self.text(a), sc)
 
     def _injected(self, node: ts.Node) -> dict[str, str]:
         """Constructor parameter properties of the class around `node`: {property: class type}."""
@@ -1244,7 +1273,7 @@ class JsAnalysis:
                 data_node = arg_nodes[1]
             single = bool(re.match(r"(?i)^(findOne|findOneBy|findOneByOrFail|findOneAnd|updateOne|deleteOne|replaceOne|exists)", m))
         scoped = public = False
-        scope_param: int | None = None
+        scope_param: str | None = None
         if filter_node is not None:
             fnode = self.unwrap(filter_node)
             ftext = self.text(fnode)
@@ -1256,7 +1285,7 @@ class JsAnalysis:
                         # `where: { id: discountId, programId }` in a helper: a second key from a parameter
                         pv = self.text(v) if v is not None else k
                         if re.fullmatch(r"[A-Za-z_$][\w$]*", pv) and pv in sc.params and pv not in sc.request:
-                            scope_param = sc.params[pv]
+                            scope_param = self.key_kind(pv, sc)
                     if kl in ("id", "_id", "pk", "uuid", "slug") or (kl.endswith(("_id", "id")) and not N.OWNER_KEY.fullmatch(k)
                                                                     and kl not in ("userid",)):
                         if key_text is None and (kl in ("id", "_id", "pk", "uuid", "slug") or single):
@@ -1287,9 +1316,8 @@ class JsAnalysis:
             if re.search(r"connect\s*:\s*\{\s*id\s*:", dtext) and (N.USER_EXPR.search(dtext) or self._mentions(dtext, sc.user)):
                 scoped = True
         kind = self.key_kind(key_text, sc) if key_text else None
-        if scope_param is not None and key_text and re.fullmatch(r"[A-Za-z_$][\w$]*", key_text) and \
-                sc.params.get(key_text) == scope_param:
-            scope_param = None      # the selecting key itself
+        if scope_param is not None and (not scope_param.startswith("param:") or scope_param == kind):
+            scope_param = None      # not a parameter after all, or the selecting key itself
         return DataAccess(loc, op, callee, model, single=single, key=kind, key_text=_short(key_text) if key_text else None,
                           scoped=scoped, public=public, scope_param=scope_param)
 
@@ -1428,6 +1456,44 @@ def roots(text: str) -> list[str]:
 
 def members_words(members: list[str]) -> list[str]:
     return [w for m in members for w in roots(m)]
+
+
+def _pattern_props(text: str) -> list[tuple[str, str]]:
+    """(property, bound name) of a destructuring parameter: `{ id, programId: pid = "x" }: Props` ->
+    [("id", "id"), ("programId", "pid")]."""
+    t = text.strip()
+    if not t.startswith("{"):
+        return []
+    depth, end = 0, -1
+    for i, ch in enumerate(t):
+        if ch in "{[(":
+            depth += 1
+        elif ch in "}])":
+            depth -= 1
+            if depth == 0:
+                end = i
+                break
+    if end < 0:
+        return []
+    out, depth, cur = [], 0, ""
+    for ch in t[1:end] + ",":
+        if ch in "{[(":
+            depth += 1
+        elif ch in "}])":
+            depth -= 1
+        if ch == "," and depth == 0:
+            entry = cur.strip()
+            cur = ""
+            if not entry or entry.startswith("..."):
+                continue
+            prop, _, rest = entry.partition(":")
+            prop = prop.split("=")[0].strip()
+            bound = rest.split("=")[0].strip() if rest else prop
+            if re.fullmatch(r"[A-Za-z_$][\w$]*", prop) and re.fullmatch(r"[A-Za-z_$][\w$]*", bound):
+                out.append((prop, bound))
+            continue
+        cur += ch
+    return out
 
 
 def _replace(a: DataAccess, **kw) -> DataAccess:

@@ -564,7 +564,7 @@ class Linker:
         markers: set[str] = set(s.markers)
         guards: list[Guard] = list(s.body_guards)
         self._follow(s, None, accesses, markers, guards, 0, {s.id})
-        if "owner-check" in s.markers:
+        if "owner-check" in s.markers or "owner-check-helper" in markers:
             # `if (!(await canUpdateWebsite(auth, websiteId))) return 403; await updateWebsite(websiteId)`: the
             # handler's permission check covers the records its helpers change, as it covers its own
             accesses = [replace(a, scoped=True) if a.single and a.op != "create" else a for a in accesses]
@@ -573,7 +573,12 @@ class Linker:
     def _follow(self, s: FnSummary, arg_kinds: tuple[str, ...] | None, accesses: list, markers: set, guards: list,
                 depth: int, seen: set) -> None:
         for a in s.accesses:
-            accesses.append(_map_key(a, arg_kinds))
+            m = _map_key(a, arg_kinds)
+            if m.scoped and not a.scoped and a.single and m.key == "request":
+                # getDiscountOrThrow({ discountId, programId }): the helper loads the requested record and
+                # checks it against the caller's own value, so it is an ownership check of that id
+                markers.add("owner-check-helper")
+            accesses.append(m)
         if depth >= _MAX_DEPTH:
             return
         for c in s.calls:
@@ -590,7 +595,7 @@ class Linker:
                     markers.add("calls-service")
                     kind = None
                     mapped = tuple(_map_kind(k, arg_kinds) for k in c.args)
-                    if "request" in mapped:
+                    if any(m == "request" or (m.startswith("obj|") and "=request" in m) for m in mapped):
                         kind = "request"
                     from deploycheck.core import Location
                     accesses.append(DataAccess(Location(s.path, c.line), op, c.callee, None, single=False, key=kind))
@@ -820,15 +825,31 @@ def _loc(path, line):
 
 
 def _map_kind(k: str, arg_kinds: tuple[str, ...] | None) -> str:
+    """A helper's kind in the caller's terms: "param:N" is the caller's Nth argument, "param:N.prop" a
+    property of it (an object literal argument is "obj|prop=kind|…"); an object argument's own kinds are
+    mapped through too."""
+    if k.startswith("obj|"):
+        return "obj|" + "|".join(f"{p.split('=', 1)[0]}={_map_kind(p.split('=', 1)[1], arg_kinds)}"
+                                 for p in k[4:].split("|") if "=" in p)
     if k.startswith("param:") and arg_kinds is not None:
-        i = int(k.split(":")[1])
-        return arg_kinds[i] if i < len(arg_kinds) else "other"
+        idx, _, prop = k[6:].partition(".")
+        try:
+            i = int(idx)
+        except ValueError:
+            return "other"
+        base = arg_kinds[i] if i < len(arg_kinds) else "other"
+        if base.startswith("obj|"):
+            props = dict(p.split("=", 1) for p in base[4:].split("|") if "=" in p)
+            if prop:
+                return props.get(prop, "other")
+            vals = set(props.values())
+            return "request" if "request" in vals else "user" if "user" in vals else "other"
+        return base
     return k
 
 
 def _map_key(a: DataAccess, arg_kinds: tuple[str, ...] | None) -> DataAccess:
-    if a.scope_param is not None and arg_kinds is not None and a.scope_param < len(arg_kinds) and \
-            arg_kinds[a.scope_param] == "user":
+    if a.scope_param is not None and arg_kinds is not None and _map_kind(a.scope_param, arg_kinds) == "user":
         a = replace(a, scoped=True)     # the helper checked the record against the caller's own value
     if a.key and a.key.startswith("param:"):
         return replace(a, key=_map_kind(a.key, arg_kinds) if arg_kinds is not None else a.key)
