@@ -233,6 +233,7 @@ class _Scope:
     origins: dict[str, str] = field(default_factory=dict)  # user name -> the auth call it came from
     param_scoped: dict[str, str] = field(default_factory=dict)  # record var -> parameter ("param:N[.prop]") it was checked against
     param_props: dict[str, tuple[int, str]] = field(default_factory=dict)  # name -> (param index, property) of `({ id, programId })`
+    found_checked: set[str] = field(default_factory=set)  # record vars whose absence rejects: `if (!note) throw …`
     request_objs: set[str] = field(default_factory=lambda: {"req", "request"})
     _req_rx: "re.Pattern[str] | None" = None
 
@@ -621,6 +622,19 @@ class JsAnalysis:
                     if var in public_records:
                         a = _replace(a, public=True)
                     accesses[idx] = a
+        # `const app = await findFirst({ where: { id, projectId: workspace.id } }); if (!app) throw …;
+        # await delete({ where: { id } })`: the scoped lookup of the same key vouches for the later write
+        for var in sc.found_checked:
+            idx = sc.records.get(var)
+            if idx is None or idx >= len(accesses):
+                continue
+            a = accesses[idx]
+            if not (a.scoped and a.single and a.key_text):
+                continue
+            for j, b in enumerate(accesses):
+                if j != idx and b.single and not b.scoped and b.key_text == a.key_text and \
+                        (b.location.line or 0) > (a.location.line or 0):
+                    accesses[j] = _replace(b, scoped=True)
         for var, pidx in sc.param_scoped.items():
             idx = sc.records.get(var)
             if idx is not None and idx < len(accesses) and accesses[idx].scope_param is None:
@@ -829,6 +843,9 @@ class JsAnalysis:
 
         words = set(roots(ctext))
         owner_checked = False
+        nf = re.fullmatch(r"\(?\s*!\s*([A-Za-z_$][\w$]*)\s*\)?", ctext.strip())
+        if nf and nf.group(1) in sc.records and (rejects() or alt_rejects()):
+            sc.found_checked.add(nf.group(1))
         # an owner check after a load: `note.owner.toString() !== req.user.id`
         for r in sc.records:
             if r in words:
