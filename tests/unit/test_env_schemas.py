@@ -124,3 +124,11 @@ def test_every_zod_key_is_one_read_required_exactly_when_not_optional(keys):
     assert set(got) == {k for k, _ in keys}
     for k, v in keys:
         assert got[k][0] == (".optional()" in v or ".default(" in v)
+
+
+def test_zod4_prefault_is_a_default():
+    got = schema_reads("src/env.ts", """
+export const env = z.object({ SITE_URL: z.string().prefault("https://example.com"), API_KEY: z.string() })
+  .parse(process.env);
+""")
+    assert got == {"SITE_URL": (True, "https://example.com", "schema:zod"), "API_KEY": (False, None, "schema:zod")}

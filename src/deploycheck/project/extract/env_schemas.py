@@ -41,7 +41,7 @@ _CALL_QUERY = "(call_expression function: (_) @fn arguments: (arguments) @args) 
 _OBJECT_QUERY = "(object) @obj"
 # schema-building calls whose (first) object argument holds the keys
 _OBJECT_CALLS = frozenset({"object", "strictObject", "looseObject", "keys", "extend", "shape", "append"})
-_OPTIONAL_ZOD = re.compile(r"\.\s*(?:optional|nullish|default|catch)\s*\(|\boptional\s*\(|\bnullish\s*\(|"
+_OPTIONAL_ZOD = re.compile(r"\.\s*(?:optional|nullish|default|prefault|catch)\s*\(|\boptional\s*\(|\bnullish\s*\(|"
                            r"\bfallback\s*\(")
 _REQUIRED_JOI = re.compile(r"\.\s*(?:required|defined|exist)\s*\(")
 _DEFAULT_CALL = re.compile(r"\.\s*default\s*\(")
@@ -288,7 +288,8 @@ class _Schemas:
         return None
 
     def _default_arg(self, node: ts.Node) -> str | None:
-        m = re.search(r"\.\s*default\s*\(\s*(['\"`][^'\"`]*['\"`]|-?\d[\w.]*|true|false)\s*\)", self.ctx.node_text(node))
+        m = re.search(r"\.\s*(?:default|prefault)\s*\(\s*(['\"`][^'\"`]*['\"`]|-?\d[\w.]*|true|false)\s*\)",
+                      self.ctx.node_text(node))
         if not m:
             return None
         v = m.group(1)

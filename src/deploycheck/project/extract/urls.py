@@ -63,9 +63,31 @@ def extract_js(ctx: FileContext, out: FileFacts) -> None:
             continue
         fallback = _js_fallback_for(ctx, node)
         lit = _host_literal(ctx, value, ctx.loc(node), fallback_for=fallback, key=key,
-                            callee=callee, in_dev_branch=in_dev_context(ctx, node))
+                            callee=callee, in_dev_branch=in_dev_context(ctx, node) or _labelled_dev(ctx, node))
         if lit is not None:
             out.urls.append(lit)
+
+
+_DEV_LABEL = re.compile(r"(?i)\b(?:dev|development|local|localhost|test|testing|sandbox)\b")
+
+
+def _labelled_dev(ctx: FileContext, node: ts.Node) -> bool:
+    """A URL in an object that labels it as the development one: OpenAPI's
+    `servers: [{ url: "http://localhost:3000", description: "Dev server" }]`."""
+    pair = node.parent
+    obj = pair.parent if pair is not None and pair.type == "pair" else None
+    if obj is None or obj.type != "object":
+        return False
+    for p in obj.named_children:
+        if p is pair or p.type != "pair":
+            continue
+        k = p.child_by_field_name("key")
+        v = p.child_by_field_name("value")
+        if k is not None and v is not None and ctx.node_text(k).strip("'\"") in (
+                "description", "name", "label", "env", "environment", "title") and v.type == "string" and \
+                _DEV_LABEL.search(ctx.node_text(v)):
+            return True
+    return False
 
 
 def _url_base_argument(ctx: FileContext, node: ts.Node) -> bool:
@@ -179,6 +201,17 @@ def _js_fallback_for(ctx: FileContext, node: ts.Node) -> str | None:
             first = string_value(ctx, args[0]) if args[0].type == "string" else None
             if first:
                 return first
+        # an environment schema's default: `SITE_URL: z.string().default("http://localhost:3000")`
+        if fn is not None and fn.type == "member_expression" and len(args) == 1 and args[0] == top:
+            prop = fn.child_by_field_name("property")
+            if prop is not None and ctx.node_text(prop) in ("default", "prefault", "catch"):
+                n = call
+                while n is not None and n.type not in ("pair", "statement_block", "program"):
+                    n = n.parent
+                key = n.child_by_field_name("key") if n is not None and n.type == "pair" else None
+                kt = ctx.node_text(key).strip("'\"") if key is not None else ""
+                if re.fullmatch(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*", kt):
+                    return kt
     if parent.type == "object_assignment_pattern":
         # const { API_URL = 'http://localhost' } = process.env
         pattern = parent.parent
@@ -315,6 +348,7 @@ def extract_py(ctx: FileContext, out: FileFacts) -> None:
 # ----------------------------------------------------------------------------------------- config files
 
 _BIND_BEFORE = re.compile(r"(--bind|-b|--host|-H|--listen|--address|--hostname|HOST\s*=|HOSTNAME\s*=|host\s*[:=]|bind\s*[:=]|listen)\s*[=:]?\s*['\"]?$", re.I)
+_PROBE_BLOCK = re.compile(r"^\s*(?:-\s*)?(?:healthcheck|livenessProbe|readinessProbe|startupProbe)\s*:\s*(?:#.*)?$")
 _PROBE_LINE = re.compile(r"\b(curl|wget|HEALTHCHECK|healthcheck|test:|httpGet|nc\s|pg_isready|redis-cli)\b", re.I)
 _KEY = re.compile(r"^\s*(?:-\s*)?(?:export\s+)?['\"]?([A-Za-z_][\w.-]*)['\"]?\s*[:=]")
 _COMMENT_START = {Language.JSON: (), Language.MARKDOWN: ()}
@@ -322,7 +356,15 @@ _COMMENT_START = {Language.JSON: (), Language.MARKDOWN: ()}
 
 def extract_config(ctx: FileContext, out: FileFacts) -> None:
     marks = _COMMENT_START.get(ctx.language, ("#", ";") if ctx.language is Language.INI else ("#",))
+    block_indent: int | None = None     # inside a `healthcheck:` / `livenessProbe:` block (YAML)
     for lineno, line in ctx.iter_lines():
+        if ctx.language is Language.YAML and line.strip() and not line.lstrip().startswith("#"):
+            indent = len(line) - len(line.lstrip())
+            if block_indent is not None and indent <= block_indent:
+                block_indent = None
+            if _PROBE_BLOCK.match(line):
+                block_indent = indent
+                continue
         if not any(t in line for t in TRIGGERS):
             continue
         stripped = line.lstrip()
@@ -330,7 +372,8 @@ def extract_config(ctx: FileContext, out: FileFacts) -> None:
             continue
         code = _strip_trailing_comment(line, marks)
         key_m = _KEY.match(code)
-        probe = bool(_PROBE_LINE.search(code))
+        # (a health check runs inside the container: localhost is the service itself)
+        probe = bool(_PROBE_LINE.search(code)) or block_indent is not None
         for m in _IN_LINE.finditer(code):
             before = code[:m.start()]
             context = "probe" if probe else ("bind" if _BIND_BEFORE.search(before) else None)
