@@ -75,6 +75,12 @@ def _docs(ctx: FileContext) -> tuple[list[Any], bool]:
     return yaml_docs(ctx), False
 
 
+def _known(settings: tuple[EnvSetting, ...] | list[EnvSetting]) -> tuple[EnvSetting, ...]:
+    """Drop variables whose name is itself a Helm template (`- name: {{ $key }}`, `secretKey: {{ $k }}`):
+    the chart's values decide them, so no name is known."""
+    return tuple(st for st in settings if "HELM_VALUE" not in st.name)
+
+
 def _container_env(ctx: FileContext, c: dict, helm: bool) -> list[EnvSetting]:
     out: list[EnvSetting] = []
     items = c.get("env")
@@ -161,7 +167,7 @@ def _workload(ctx: FileContext, facts: FileFacts, doc: dict, pod: dict, helm: bo
             refs = _env_from(c)
             src = EnvSource(
                 name=f"{ctx.path}: {kind} {wname}/{cname}", kind="k8s", environment=env, path=ctx.path,
-                platform=platform, settings=dedupe(_container_env(ctx, c, helm)),
+                platform=platform, settings=_known(dedupe(_container_env(ctx, c, helm))),
                 references=tuple(f"{k} {n}".replace("HELM_VALUE", "{{…}}") for k, n, _, _ in refs), injected=injected,
                 opaque=bool(refs) or helm)
             facts.env_sources.append(src)
@@ -209,7 +215,7 @@ def _config_object(ctx: FileContext, facts: FileFacts, doc: dict) -> None:
                                *[d for d in reversed(ctx.path.split("/")[:-1]) if d not in _DIR_NOISE], allow_local=True)
     sname = f"{ctx.path}: {kind} {name}"
     facts.env_sources.append(EnvSource(name=sname, kind="k8s", environment=env, path=ctx.path, platform="k8s",
-                                       settings=dedupe(settings), opaque=opaque))
+                                       settings=_known(dedupe(settings)), opaque=opaque))
     facts.extra.setdefault(K8S_OBJECTS, []).append((ctx.path, sname, kind, name, scalar(meta.get("namespace"))))
 
 
@@ -234,7 +240,7 @@ def _kustomization(ctx: FileContext, facts: FileFacts) -> None:
             files = [repo_path(ctx.path, str(f)) for f in as_list(gen.get("envs")) + as_list(gen.get("env")) if f]
             sname = f"{ctx.path}: {kind} {name}"
             src = EnvSource(name=sname, kind="k8s", environment=env, path=ctx.path, platform="k8s",
-                            settings=dedupe(settings), env_files=tuple(files), opaque=bool(files))
+                            settings=_known(dedupe(settings)), env_files=tuple(files), opaque=bool(files))
             facts.env_sources.append(src)
             facts.extra.setdefault(K8S_OBJECTS, []).append((ctx.path, sname, kind, name, scalar(doc.get("namespace"))))
             for f in files:
