@@ -272,6 +272,8 @@ def classify_js(ch: Chain) -> Classified | None:
     kind = None if is_local_module(origin) else lib_kind(origin)
     provider = None
     if ch.root in ("fetch",) and not members and origin is None:
+        if "import.meta.url" in ch.first_arg:
+            return None     # fetch(new URL("./fonts/Inter.ttf", import.meta.url)): a file bundled with the code
         return _http_provider(Classified("http", fetch_like=True), ch)
     if origin in ("node-fetch", "cross-fetch", "isomorphic-fetch", "undici") and ch.root_called:
         return _http_provider(Classified("http", fetch_like=(origin != "undici" or ch.root == "fetch")), ch)
