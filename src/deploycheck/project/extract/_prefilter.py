@@ -198,9 +198,11 @@ def _distribute(part: str) -> list[str]:
     return [part]
 
 
-def _closing(text: str, open_at: int) -> int | None:
-    """Index of the parenthesis closing the group opened at `open_at`."""
-    depth, in_class, i = 0, False, open_at
+def _structure(text: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
+    """(index, character, group depth after it) of the `(`, `)` and `|` of a pattern that are syntax:
+    not escaped and not inside a character class. Ends with (len(text), "", -1) when a class is left
+    open."""
+    depth, in_class, i = 0, False, start
     while i < len(text):
         ch = text[i]
         if ch == "\\":
@@ -213,44 +215,31 @@ def _closing(text: str, open_at: int) -> int | None:
             in_class = True
             if text[i + 1:i + 2] == "^":
                 i += 1
-            if text[i + 1:i + 2] == "]":
+            if text[i + 1:i + 2] == "]":    # `[]…]` / `[^]…]`: a literal ] first
                 i += 1
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return i
+        elif ch in "()|":
+            depth += {"(": 1, ")": -1}.get(ch, 0)
+            yield i, ch, depth
         i += 1
-    return None
+    if in_class:
+        yield len(text), "", -1
+
+
+def _closing(text: str, open_at: int) -> int | None:
+    """Index of the parenthesis closing the group opened at `open_at`."""
+    return next((i for i, ch, depth in _structure(text, open_at) if ch == ")" and depth == 0), None)
 
 
 def _top_level(pattern: str) -> list[str] | None:
     """`pattern` split at its top-level `|` (a list of one when there is none)."""
-    out, depth, in_class, start, i, n = [], 0, False, 0, 0, len(pattern)
-    while i < n:
-        ch = pattern[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class:
-            if ch == "]":
-                in_class = False
-        elif ch == "[":
-            in_class = True
-            if pattern[i + 1:i + 2] == "^":
-                i += 1
-            if pattern[i + 1:i + 2] == "]":    # `[]…]` / `[^]…]`: a literal ] first
-                i += 1
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
+    out, start, depth = [], 0, 0
+    for i, ch, depth in _structure(pattern):
+        if ch == "|" and depth == 0:
             out.append(pattern[start:i])
             start = i + 1
-        i += 1
-    if depth != 0 or in_class:
+        elif ch == "":
+            return None     # an unclosed character class
+    if depth != 0:
         return None
     out.append(pattern[start:])
     return out
