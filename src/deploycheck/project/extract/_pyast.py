@@ -4,8 +4,9 @@ from __future__ import annotations
 import ast
 
 
-def dotted(node: ast.AST | None) -> str | None:
-    """`os.environ.get` for Attribute(Attribute(Name('os'), 'environ'), 'get'); None for anything else."""
+def dotted(node: ast.AST | None, *, through_calls: bool = False) -> str | None:
+    """`os.environ.get` for Attribute(Attribute(Name('os'), 'environ'), 'get'); None for anything else.
+    With through_calls, a call in the chain is kept as `()`: `boto3.client().put_object`."""
     parts = []
     while isinstance(node, ast.Attribute):
         parts.append(node.attr)
@@ -13,6 +14,9 @@ def dotted(node: ast.AST | None) -> str | None:
     if isinstance(node, ast.Name):
         parts.append(node.id)
         return ".".join(reversed(parts))
+    if through_calls and isinstance(node, ast.Call):
+        inner = dotted(node.func, through_calls=True)
+        return (inner + "()" + ("." + ".".join(reversed(parts)) if parts else "")) if inner else None
     return None
 
 

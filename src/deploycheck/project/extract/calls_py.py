@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from deploycheck.core import Location
+from deploycheck.project.extract._pyast import dotted
 from deploycheck.project.extract.calls_classify import Chain, classify_py, lib_kind, py_bounded, py_connector
 from deploycheck.project.model import (CallSite, CatchClause, DbClient, ErrorHandler, ExternalCall, FileFacts,
                                        Function, Import)
@@ -844,17 +845,7 @@ def _is_commit(ch: Chain) -> bool:
 
 
 def _dotted(node: ast.AST | None) -> str | None:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return ".".join(reversed(parts))
-    if isinstance(node, ast.Call):
-        inner = _dotted(node.func)
-        return (inner + "()" + ("." + ".".join(reversed(parts)) if parts else "")) if inner else None
-    return None
+    return dotted(node, through_calls=True)
 
 
 def _walk_shallow(fn_node: ast.AST):
