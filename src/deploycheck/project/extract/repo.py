@@ -1225,27 +1225,20 @@ _LOCK_KIND = {"package-lock.json": "npm", "npm-shrinkwrap.json": "npm", "yarn.lo
               "Pipfile.lock": "pipenv"}
 
 
+# which list of project.repo each kind of per-file fact goes to
+_BUCKETS: dict[type, str] = {Manifest: "manifest_facts", Lockfile: "lockfile_facts", RuntimePin: "runtime_facts",
+                             Migration: "migration_facts", TestFile: "test_facts", CiWorkflow: "ci_facts",
+                             Script: "script_facts", Instrumentation: "instrumentation"}
+
+
 def link_repo(project: Project) -> None:
     """Gather the per-file repository facts into project.repo, complete what needs several files,
     and detect the deploy platform."""
     repo = project.repo
     for fact in project.extra.get(KEY, []):
-        if isinstance(fact, Manifest):
-            repo.manifest_facts.append(fact)
-        elif isinstance(fact, Lockfile):
-            repo.lockfile_facts.append(fact)
-        elif isinstance(fact, RuntimePin):
-            repo.runtime_facts.append(fact)
-        elif isinstance(fact, Migration):
-            repo.migration_facts.append(fact)
-        elif isinstance(fact, TestFile):
-            repo.test_facts.append(fact)
-        elif isinstance(fact, CiWorkflow):
-            repo.ci_facts.append(fact)
-        elif isinstance(fact, Script):
-            repo.script_facts.append(fact)
-        elif isinstance(fact, Instrumentation):
-            repo.instrumentation.append(fact)
+        bucket = _BUCKETS.get(type(fact))
+        if bucket is not None:
+            getattr(repo, bucket).append(fact)
     # A lockfile too large (or too odd) to read is still a lockfile.
     seen = {l.path for l in repo.lockfile_facts}
     for s in project.skipped:
