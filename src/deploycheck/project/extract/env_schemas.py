@@ -29,6 +29,7 @@ import tree_sitter as ts
 from deploycheck.project.extract import JS, Extractor
 from deploycheck.project.extract._js import literal_text
 from deploycheck.project.extract.env_reads import _APP_ROLES, _side
+from deploycheck.project.extract.routes._js import analysis
 from deploycheck.project.model import EnvRead, FileFacts
 from deploycheck.project.parse import FileContext
 
@@ -66,7 +67,6 @@ class _Schemas:
         self.out = out
         self.found: list[tuple[ts.Node, str, bool, str | None, str, str | None]] = []   # key, name, optional, default, lib, side
         self.validated: list[tuple[ts.Node, dict[str, bool]]] = []    # object validated by a schema -> name: optional
-        self._decls: dict[str, ts.Node] | None = None
 
     # ------------------------------------------------------------------ calls
     def call(self, call: ts.Node, fn: ts.Node, args: ts.Node) -> None:
@@ -305,12 +305,8 @@ class _Schemas:
         return node
 
     def _decl(self, name: str) -> ts.Node | None:
-        """The value of `const name = …` at the top of the module (or anywhere, the first one)."""
-        if self._decls is None:
-            self._decls = {}
-            for _, c in self.ctx.matches("(variable_declarator name: (identifier) @n value: (_) @v)"):
-                self._decls.setdefault(self.ctx.node_text(c["n"][0]), c["v"][0])
-        return self._decls.get(name)
+        """The value of `const name = …` at the top of the module."""
+        return analysis(self.ctx).module_value(name)
 
 
 def _inside(line: int | None, node: ts.Node) -> bool:

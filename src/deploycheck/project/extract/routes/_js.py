@@ -514,6 +514,20 @@ class JsAnalysis:
                 out[self.text(c)] = c
         return out
 
+    @cached_property
+    def _module_values(self) -> dict[str, ts.Node]:
+        out: dict[str, ts.Node] = {}
+        for d in self.items("decl", 0, len(self.ctx.data)):
+            n = d.child_by_field_name("name")
+            v = d.child_by_field_name("value")
+            if n is not None and v is not None and n.type == "identifier" and self.enclosing_fn(d) is None:
+                out.setdefault(self.text(n), v)
+        return out
+
+    def module_value(self, name: str) -> ts.Node | None:
+        """The value of a module-level `const name = …` (the first one), or None."""
+        return self._module_values.get(name)
+
     def unwrap(self, node: ts.Node | None) -> ts.Node | None:
         while node is not None and node.type in _WRAPPERS:
             kids = node.named_children

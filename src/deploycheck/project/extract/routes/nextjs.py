@@ -203,12 +203,7 @@ def _chain_root(fn: ts.Node | None) -> ts.Node | None:
 
 
 def _decl_value(ctx: FileContext, name: str) -> ts.Node | None:
-    js = analysis(ctx)
-    for d in js.items("decl", 0, len(ctx.data)):
-        n = d.child_by_field_name("name")
-        if n is not None and n.type == "identifier" and js.text(n) == name and js.enclosing_fn(d) is None:
-            return d.child_by_field_name("value")
-    return None
+    return analysis(ctx).module_value(name)
 
 
 def _app_route(ctx: FileContext, facts: FileFacts, path: str) -> None:
