@@ -135,6 +135,7 @@ _OWNER_CALL = re.compile(
     r"(?ix)(?<![\w.])(?:check|verify|assert|ensure|require|enforce|authorize|authorise|validate)_?\w*?"
     r"(?:owner|ownership|owns|access|permission|belongs|can_?edit|can_?view|can_?access)\w*\s*\("
     r"|\b(?:ability|abilities|permit|policy)\s*\.\s*(?:can|authorize|check)\s*\(|\bcan(?:Edit|View|Access|Delete|Update|Manage|Read|Write|Modify|Remove|Transfer)[A-Z]?\w*\s*\(")
+_CLASS_TYPES = ("class_declaration", "class", "abstract_class_declaration")
 # `private readonly usersService: UsersService` (a parameter property with a class type, not Repository<User>)
 _PARAM_PROPERTY = re.compile(r"\b(?:private|protected|public|readonly)\s+(?:readonly\s+)?([A-Za-z_$][\w$]*)\??\s*:\s*"
                              r"([A-Z][\w$]*(?:\s*<\s*[A-Z][\w$]*\s*>)?)\s*$")
@@ -368,7 +369,7 @@ class JsAnalysis:
                 name = self.text(n)
         if t == "method_definition":
             cls = node.parent.parent if node.parent is not None else None
-            if cls is not None and cls.type in ("class_declaration", "class", "abstract_class_declaration"):
+            if cls is not None and cls.type in _CLASS_TYPES:
                 cn = cls.child_by_field_name("name")
                 if cn is not None and name:
                     qual = f"{self.text(cn)}.{name}"
@@ -1009,10 +1010,15 @@ class JsAnalysis:
                 ftext = f"{typ.split('<', 1)[0]}.{method}"     # ConfigService<AllConfig> -> ConfigService
         return LocalCall(ftext, call.start_point[0] + 1, kinds, bound)
 
-    def _class_name(self, node: ts.Node) -> str | None:
+    @staticmethod
+    def _enclosing_class(node: ts.Node) -> ts.Node | None:
         cls = node.parent
-        while cls is not None and cls.type not in ("class_declaration", "class", "abstract_class_declaration"):
+        while cls is not None and cls.type not in _CLASS_TYPES:
             cls = cls.parent
+        return cls
+
+    def _class_name(self, node: ts.Node) -> str | None:
+        cls = self._enclosing_class(node)
         n = cls.child_by_field_name("name") if cls is not None else None
         return self.text(n) if n is not None else None
 
@@ -1038,9 +1044,7 @@ class JsAnalysis:
 
     def _injected(self, node: ts.Node) -> dict[str, str]:
         """Constructor parameter properties of the class around `node`: {property: class type}."""
-        cls = node.parent
-        while cls is not None and cls.type not in ("class_declaration", "class", "abstract_class_declaration"):
-            cls = cls.parent
+        cls = self._enclosing_class(node)
         if cls is None:
             return {}
         got = self._injected_cache.get(cls.id)
