@@ -20,7 +20,7 @@ JS_TRIGGERS = ("401", "403", "nauthori", "orbidden", "jwt", "session", "Session"
                "knex", "redirect(", "Model", "sql`", "getServerSession", "auth(", "currentUser", ".create(",
                ".update(", ".delete(", ".destroy(", ".save(", "Service", "canActivate", "NestMiddleware",
                "deleteOne", "updateOne", "insert(", ".from(",
-               "ignature", "ebhook", "erify", "Hmac(")   # wrappers that verify a signature or a cron secret
+               "ignature", "ebhook", "Hmac(")   # wrappers that verify a signature (withCron, withWebhook)
 PY_TRIGGERS = ("401", "403", "abort(", "raise ", "session", "current_user", "execute(", ".query(", ".objects",
                "get_object_or_404", "db.", "Depends", "redirect(", "select(", "find_one", "request.user",
                "PermissionDenied", "jwt", "token")
