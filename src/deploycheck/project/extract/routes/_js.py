@@ -220,6 +220,7 @@ class _Fn:
     params: list[set[str]]          # names bound by each parameter
     param_texts: tuple[str, ...]
     qualname: str | None = None
+    param_props: dict[str, tuple[int, str]] = field(default_factory=dict)  # `({ id, programId })`: name -> (index, key)
 
 
 @dataclass
@@ -414,11 +415,15 @@ class JsAnalysis:
             plist_children = [single] if single is not None else []
         else:
             plist_children = [c for c in plist.named_children if c.type not in ("comment",)]
-        for p in plist_children:
+        props: dict[str, tuple[int, str]] = {}
+        for i, p in enumerate(plist_children):
             names = set(self.bound_names(p))
             params.append(names)
             texts.append(self.text(p))
-        return _Fn(node, name, node.start_point[0] + 1, params, tuple(texts), qual)
+            for key, bound in self.pattern_bindings(p):
+                if bound:
+                    props.setdefault(bound, (i, key))
+        return _Fn(node, name, node.start_point[0] + 1, params, tuple(texts), qual, props)
 
     def bound_names(self, node: ts.Node) -> list[str]:
         """Identifiers a parameter or declaration pattern binds."""
@@ -442,17 +447,29 @@ class JsAnalysis:
 
     def pattern_keys(self, node: ts.Node) -> list[str]:
         """Top-level keys of an object pattern: `{ title, body: text, tags = [] }` -> title, body, tags."""
+        return [k for k, _bound in self.pattern_bindings(node)]
+
+    def pattern_bindings(self, node: ts.Node) -> list[tuple[str, str | None]]:
+        """(key, the name it binds) of an object pattern's top-level entries: `{ id, body: text, tags = [] }`
+        -> (id, id), (body, text), (tags, tags); the name is None when the value is a nested pattern."""
+        if node.type in ("required_parameter", "optional_parameter"):
+            node = node.child_by_field_name("pattern") or node
         if node.type != "object_pattern":
             return []
-        keys = []
+        out: list[tuple[str, str | None]] = []
         for c in node.named_children:
             if c.type == "shorthand_property_identifier_pattern":
-                keys.append(self.text(c))
+                out.append((self.text(c), self.text(c)))
             elif c.type == "pair_pattern":
-                keys.append(self.text(c.child_by_field_name("key")).strip("'\""))
+                v = c.child_by_field_name("value")
+                if v is not None and v.type == "assignment_pattern":
+                    v = v.child_by_field_name("left")
+                out.append((self.text(c.child_by_field_name("key")).strip("'\""),
+                            self.text(v) if v is not None and v.type == "identifier" else None))
             elif c.type == "object_assignment_pattern":
-                keys.append(self.text(c.child_by_field_name("left")))
-        return keys
+                left = self.text(c.child_by_field_name("left"))
+                out.append((left, left))
+        return out
 
     # ------------------------------------------------------------------ strings
     def string_value(self, node: ts.Node | None) -> str | None:
@@ -548,11 +565,9 @@ class JsAnalysis:
         for i, names in enumerate(f.params):
             for n in names:
                 sc.params.setdefault(n, i)
-            if i < len(f.param_texts):
-                for prop, bound in _pattern_props(f.param_texts[i]):
-                    sc.param_props.setdefault(bound, (i, prop))
             if i in request_params:
                 sc.request |= names
+        sc.param_props = dict(f.param_props)
         if request_names:
             sc.request |= request_names
         if user_names:
@@ -1491,44 +1506,6 @@ def roots(text: str) -> list[str]:
 
 def members_words(members: list[str]) -> list[str]:
     return [w for m in members for w in roots(m)]
-
-
-def _pattern_props(text: str) -> list[tuple[str, str]]:
-    """(property, bound name) of a destructuring parameter: `{ id, programId: pid = "x" }: Props` ->
-    [("id", "id"), ("programId", "pid")]."""
-    t = text.strip()
-    if not t.startswith("{"):
-        return []
-    depth, end = 0, -1
-    for i, ch in enumerate(t):
-        if ch in "{[(":
-            depth += 1
-        elif ch in "}])":
-            depth -= 1
-            if depth == 0:
-                end = i
-                break
-    if end < 0:
-        return []
-    out, depth, cur = [], 0, ""
-    for ch in t[1:end] + ",":
-        if ch in "{[(":
-            depth += 1
-        elif ch in "}])":
-            depth -= 1
-        if ch == "," and depth == 0:
-            entry = cur.strip()
-            cur = ""
-            if not entry or entry.startswith("..."):
-                continue
-            prop, _, rest = entry.partition(":")
-            prop = prop.split("=")[0].strip()
-            bound = rest.split("=")[0].strip() if rest else prop
-            if re.fullmatch(r"[A-Za-z_$][\w$]*", prop) and re.fullmatch(r"[A-Za-z_$][\w$]*", bound):
-                out.append((prop, bound))
-            continue
-        cur += ch
-    return out
 
 
 def _replace(a: DataAccess, **kw) -> DataAccess:
