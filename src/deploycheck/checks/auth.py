@@ -92,8 +92,12 @@ HEALTH = re.compile(r"(?i)(?:^|/)(?:health|healthz|healthcheck|health-check|_hea
                     r"livez|liveness|ping|version|alive|heartbeat|up)/?$")
 LOGIN = re.compile(rf"(?i){_SEP}(?:log-?in|sign-?in|signin|login|token|tokens|sessions?|authenticate|access-token|"
                    rf"refresh|refresh-token|refresh_token|otp|verify-otp|2fa|mfa|magic-link|callback){_END}")
-_IDENTITY_TABLE = re.compile(r"(?i)users?|accounts?|sessions?|viewers?|members?|verification_?tokens?|"
-                            r"verifications?|authenticators?|identit(?:y|ies)|logins?")
+# tables of people: a user's own record has no owner column
+_PERSON = r"users?|accounts?|profiles?|members?|people|persons?"
+_PERSON_TABLE = re.compile(rf"(?i){_PERSON}|authors?")            # another member's profile: readable
+_SIGNUP_TABLE = re.compile(rf"(?i){_PERSON}|customers?")          # what a sign-up form creates
+_IDENTITY_TABLE = re.compile(rf"(?i){_PERSON}|sessions?|viewers?|verification_?tokens?|verifications?|"
+                             r"authenticators?|identit(?:y|ies)|logins?")   # what signing in updates
 SIGNUP = re.compile(rf"(?i){_SEP}(?:sign-?up|signup|register|registration|join|create-account|onboard|"
                     rf"accept-invite|invitations?){_END}")
 RESET = re.compile(rf"(?i){_SEP}(?:forgot|forgot-password|reset|reset-password|recover|recovery|verify|verification|"
@@ -246,8 +250,7 @@ def assess_route(r: Route, owned: set[str], public_targets: frozenset[str] | set
         if a.op == "read" and (_norm(a.target) in public_targets or PUBLIC_NOUN.match(_plural(_plain(a.target)))):
             # content every member may read (posts, comments, products …): only changing it needs the owner
             continue
-        if a.op == "read" and re.fullmatch(r"(?i)users?|accounts?|profiles?|members?|people|persons?|authors?",
-                                           _plain(a.target)):
+        if a.op == "read" and _PERSON_TABLE.fullmatch(_plain(a.target)):
             # a user record has no owner column: showing another member's profile is a product decision;
             # changing or deleting one is not (writes stay)
             continue
@@ -315,8 +318,7 @@ def public_reason(r: Route, touches: str, accesses: list[DataAccess], markers: s
     if "hashes-password" in markers and creates_only and ({"issues-token", "sets-session"} & markers or SIGNUP.search(text)):
         return "signup"
     if r.method == "POST" and creates_only and not keyed_writes and "identity-in-body" in markers and \
-            all(re.fullmatch(r"(?i)users?|accounts?|members?|customers?|profiles?|people|persons?", _plain(a.target) or "")
-                for a in writes):
+            all(_SIGNUP_TABLE.fullmatch(_plain(a.target) or "") for a in writes):
         return "signup"
     if RESET.search(text) and not keyed_writes and not any(_unscoped_by_request(a) and a.op == "read" for a in accesses):
         return "password-reset"
