@@ -873,8 +873,8 @@ def _call(f: _File, node: ts.Node) -> None:
         _checkout_or_connector(f, info, fn if fn is not None else _module_fn(f), fn)
         return
     cls = classify_js(ch)
-    if cls is not None and info.this_member and not ch.members and ch.root in ("fetch", "request", "get", "post"):
-        cls = None      # `this.fetch(url)`: the class's own wrapper (followed below), not the global fetch
+    if cls is not None and info.this_member and not ch.members and _method_of_class(f, node, ch.root) is not None:
+        cls = None      # `this.fetch(url)`: a method of this class (followed below), not the global of that name
     connector = None
     if not ch.is_new:
         connector = js_connector(ch.root if not ch.members else ch.members[-1], ch.origin, False, ch.members,
